@@ -1,0 +1,2 @@
+/** Runs stock PostgreSQL 17 from Maven-provided binaries. */
+package io.xenondb.pgruntime;

@@ -1,0 +1,20 @@
+package io.xenondb.shared.error;
+
+/**
+ * What kind of failure an {@link ErrorCode} is. The category alone decides the HTTP and gRPC status, in one
+ * place per protocol, so every service answers the same failure the same way.
+ */
+public enum ErrorCategory {
+    /** The caller sent something malformed or out of range (HTTP 400, gRPC INVALID_ARGUMENT). */
+    USER_INPUT,
+    /** The thing named does not exist (HTTP 404, gRPC NOT_FOUND). */
+    NOT_FOUND,
+    /** The request clashes with current state (HTTP 409, gRPC ALREADY_EXISTS / FAILED_PRECONDITION). */
+    CONFLICT,
+    /** The request is valid but cannot be served right now; retrying may help (HTTP 503, gRPC UNAVAILABLE). */
+    UNAVAILABLE,
+    /** Data read from disk or the wire is damaged (HTTP 500, gRPC DATA_LOSS). */
+    CORRUPTION,
+    /** A bug or an unexpected failure (HTTP 500, gRPC INTERNAL). */
+    INTERNAL
+}
