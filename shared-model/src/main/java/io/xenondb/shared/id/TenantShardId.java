@@ -47,7 +47,8 @@ public record TenantShardId(TenantId tenantId, ShardIndex shard) implements Comp
         TenantId tenantId = parseTenant(text);
         int number = (int) IdText.parseHex(text, Id128.HEX_CHARS + 1, Id128.HEX_CHARS + 3, FIELD, EXPECTED);
         int count = (int) IdText.parseHex(text, Id128.HEX_CHARS + 3, Id128.HEX_CHARS + 5, FIELD, EXPECTED);
-        // "-00NN" with count 0 would be a second spelling of the bare tenant id: only the bare form is valid.
+        // "-0000" would be a second spelling of the bare tenant id (only the bare form is canonical), and
+        // "-NN00" with NN > 0 names no shard at all.
         if (count == 0 || number >= count) {
             throw IdText.invalid(FIELD, text, EXPECTED);
         }

@@ -132,4 +132,22 @@ class TenantAndTimelineIdTest {
                 .hasMessage("timeline_id: 0 bytes (expected: 16 bytes)");
         assertThatThrownBy(() -> TenantId.fromBytes(null)).isInstanceOf(XenonException.class);
     }
+
+    @Test
+    void tenantTimelineIdTextAndProtoForms() {
+        String text = SEED_TENANT + "/de200bd42b49cc1814412c7e592dd6e9";
+        TenantTimelineId id = TenantTimelineId.parse(text);
+        assertThat(id.tenantId()).isEqualTo(TenantId.parse(SEED_TENANT));
+        assertThat(id).hasToString(text);
+        assertThat(TenantTimelineId.fromProto(id.toBrokerProto())).isEqualTo(id);
+        assertThat(TenantTimelineId.fromProto(id.toWalProto())).isEqualTo(id);
+        assertThat(id.toWalProto().getTenantId().toByteArray())
+                .isEqualTo(id.tenantId().toBytes());
+        for (String bad : new String[] {"", SEED_TENANT, text + "0", text.replace('/', '-'), text.replace('c', 'x')}) {
+            assertRejected(TenantTimelineId::parse, bad, ErrorCode.INVALID_ID, "tenant_timeline_id");
+        }
+        assertThatThrownBy(() -> TenantTimelineId.fromProto(io.xenondb.proto.wal.TenantTimelineId.getDefaultInstance()))
+                .isInstanceOf(XenonException.class)
+                .hasMessage("tenant_id: 0 bytes (expected: 16 bytes)");
+    }
 }
