@@ -78,8 +78,9 @@ public final class PostgresCluster implements AutoCloseable {
             throw new PostgresRuntimeException("initdb options: null (expected: e.g. InitdbOptions.defaults())");
         }
         Path dir = normalized(bins, dataDir);
+        boolean created = !Files.exists(dir);
         try {
-            if (Files.exists(dir)) {
+            if (!created) {
                 if (!Files.isDirectory(dir)) {
                     throw new PostgresRuntimeException(
                             "initdb: " + dir + " is not a directory (expected: a missing or empty directory)");
@@ -87,7 +88,7 @@ public final class PostgresCluster implements AutoCloseable {
                 try (Stream<Path> entries = Files.list(dir)) {
                     if (entries.findAny().isPresent()) {
                         throw new PostgresRuntimeException("initdb: data directory " + dir
-                                + " is not empty (expected: a missing or empty" + " directory)");
+                                + " is not empty (expected: a missing or empty directory)");
                     }
                 }
             }
@@ -96,8 +97,15 @@ public final class PostgresCluster implements AutoCloseable {
             throw new PostgresRuntimeException("initdb: cannot create data directory " + dir + ": " + e, e);
         }
         PostgresCluster cluster = new PostgresCluster(bins, dir, opts.superuser(), PostgresUser.get());
-        cluster.prepareDataDir(false);
-        cluster.runInitdb(opts);
+        try {
+            cluster.prepareDataDir(false);
+            cluster.runInitdb(opts);
+        } catch (RuntimeException e) {
+            if (created) {
+                FileAccess.deleteRecursively(dir); // leave no half-made cluster where the caller had nothing
+            }
+            throw e;
+        }
         return cluster;
     }
 
@@ -180,7 +188,8 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the postmaster on {@code port} at 127.0.0.1 and returns once it accepts connections. The unix socket
+     * Starts the postmaster on {@code port} at 127.0.0.1 and returns once it accepts connections (a standby with
+     * {@code hot_standby = off}, which never does before promotion, once its recovery has begun). The unix socket
      * goes into the data directory when that path fits the socket path limit, else unix sockets are off. On exit
      * or timeout during startup, whatever was started is stopped and the exception carries the log tail.
      */
@@ -391,22 +400,26 @@ public final class PostgresCluster implements AutoCloseable {
 
     private void awaitReady(Process process, List<String> command, Duration timeout, long logOffset) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String lastStatus = "no postmaster.pid";
+        String lastStatus = "no postmaster.pid yet";
         try {
             while (true) {
-                if (process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (!process.isAlive()) {
                     forgetPostmaster();
                     throw startFailure("exited with code " + process.exitValue(), command, logOffset);
                 }
                 Optional<PostmasterPidFile> file =
                         PostmasterPidFile.read(dataDir).filter(f -> f.pid() == process.pid());
                 if (file.isPresent()) {
-                    if (file.get().toStatus() == PostgresStatus.RUNNING) {
+                    PostgresStatus status = file.get().toStatus();
+                    // A standby without hot_standby never accepts connections before promotion; like pg_ctl,
+                    // count it as started rather than kill a healthy server.
+                    if (status == PostgresStatus.RUNNING || status == PostgresStatus.STANDBY) {
                         return;
                     }
                     lastStatus = "status '" + file.get().status() + "'";
                 }
-                if (System.nanoTime() > deadline) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     kill(process.toHandle());
                     forgetPostmaster();
                     throw startFailure(
@@ -415,6 +428,7 @@ public final class PostgresCluster implements AutoCloseable {
                             command,
                             logOffset);
                 }
+                process.waitFor(Math.min(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS), left), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             kill(process.toHandle());

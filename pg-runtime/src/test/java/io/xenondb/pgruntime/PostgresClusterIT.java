@@ -78,6 +78,10 @@ class PostgresClusterIT {
             assertThat(query(s, "show work_mem")).isEqualTo("7MB");
             assertThat(query(s, "show cluster_name")).isEqualTo("it's a \\ test");
             assertThat(query(s, "show listen_addresses")).isEqualTo("127.0.0.1");
+            // The data directory path is short enough here for the socket to live in it.
+            assertThat(query(s, "show unix_socket_directories"))
+                    .isEqualTo(cluster.dataDir().toString());
+            assertThat(cluster.dataDir().resolve(".s.PGSQL." + cluster.port())).exists();
             s.execute("create table t (id int primary key, name text)");
             s.execute("insert into t values (1, 'one'), (2, 'two')");
             assertThat(query(s, "select string_agg(name, ',' order by id) from t"))
@@ -189,6 +193,26 @@ class PostgresClusterIT {
 
     @Test
     @Order(9)
+    void aStandbyWithoutHotStandbyCountsAsStarted() throws IOException {
+        cluster.stop(StopMode.FAST, TIMEOUT);
+        Path signal = cluster.dataDir().resolve("standby.signal");
+        Files.createFile(signal);
+        cluster.writeConfig(Map.of("hot_standby", "off"));
+
+        cluster.start(FreePorts.allocate(), TIMEOUT);
+        assertThat(cluster.status()).isEqualTo(PostgresStatus.STANDBY);
+
+        cluster.stop(StopMode.FAST, TIMEOUT);
+        Files.delete(signal);
+        Map<String, String> removal = new java.util.HashMap<>();
+        removal.put("hot_standby", null);
+        cluster.writeConfig(removal);
+        cluster.start(FreePorts.allocate(), TIMEOUT);
+        assertThat(cluster.status()).isEqualTo(PostgresStatus.RUNNING);
+    }
+
+    @Test
+    @Order(10)
     void closeStopsTheServer() {
         long pid = cluster.pid().orElseThrow();
         cluster.close();

