@@ -2,11 +2,13 @@ package io.xenondb.pgruntime;
 
 import io.xenondb.pgruntime.internal.Commands;
 import io.xenondb.pgruntime.internal.ConfigFile;
+import io.xenondb.pgruntime.internal.DataDirectory;
 import io.xenondb.pgruntime.internal.FileAccess;
 import io.xenondb.pgruntime.internal.LivePostmasters;
 import io.xenondb.pgruntime.internal.OsUser;
 import io.xenondb.pgruntime.internal.PostgresUser;
 import io.xenondb.pgruntime.internal.PostmasterPidFile;
+import io.xenondb.pgruntime.internal.PostmasterProcess;
 import io.xenondb.pgruntime.internal.Signals;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -20,12 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One PostgreSQL data directory and the postmaster serving it. The postmaster runs as a child process of this
@@ -45,12 +42,6 @@ public final class PostgresCluster implements AutoCloseable {
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration CLOSE_FAST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_IMMEDIATE_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
-    private static final long POLL_MILLIS = 20;
-    // sun_path holds 108 bytes including the terminating NUL.
-    private static final int MAX_SOCKET_PATH_BYTES = 107;
-    // Characters that need no quoting in unix_socket_directories, a comma-separated list.
-    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._+-]+");
 
     private final PostgresBinaries binaries;
     private final Path dataDir;
@@ -66,7 +57,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.dataDir = dataDir;
         this.superuser = superuser;
         this.osUser = osUser;
-        this.logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.logFile = DataDirectory.logFile(dataDir);
     }
 
     /**
@@ -78,27 +69,10 @@ public final class PostgresCluster implements AutoCloseable {
             throw new PostgresRuntimeException("initdb options: null (expected: e.g. InitdbOptions.defaults())");
         }
         Path dir = normalized(bins, dataDir);
-        boolean created = !Files.exists(dir);
-        try {
-            if (!created) {
-                if (!Files.isDirectory(dir)) {
-                    throw new PostgresRuntimeException(
-                            "initdb: " + dir + " is not a directory (expected: a missing or empty directory)");
-                }
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new PostgresRuntimeException("initdb: data directory " + dir
-                                + " is not empty (expected: a missing or empty directory)");
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new PostgresRuntimeException("initdb: cannot create data directory " + dir + ": " + e, e);
-        }
+        boolean created = DataDirectory.createEmpty(dir);
         PostgresCluster cluster = new PostgresCluster(bins, dir, opts.superuser(), PostgresUser.get());
         try {
-            cluster.prepareDataDir(false);
+            DataDirectory.prepare(dir, cluster.osUser, false);
             cluster.runInitdb(opts);
         } catch (RuntimeException e) {
             if (created) {
@@ -118,28 +92,12 @@ public final class PostgresCluster implements AutoCloseable {
     public static PostgresCluster open(PostgresBinaries bins, Path dataDir, String superuser) {
         String role = InitdbOptions.defaults().withSuperuser(superuser).superuser();
         Path dir = normalized(bins, dataDir);
-        if (!Files.isDirectory(dir)) {
-            throw new PostgresRuntimeException(
-                    "open: data directory " + dir + (Files.exists(dir) ? " is not a" + " directory" : " does not exist")
-                            + " (expected: an existing PostgreSQL data directory)");
-        }
-        Path versionFile = dir.resolve("PG_VERSION");
-        String major;
-        try {
-            major = Files.readString(versionFile).strip();
-        } catch (IOException e) {
-            throw new PostgresRuntimeException("open: " + dir + " has no readable PG_VERSION (expected: a"
-                    + " PostgreSQL " + PostgresBinaries.MAJOR_VERSION + " data directory)");
-        }
-        if (!major.equals(Integer.toString(bins.majorVersion()))) {
-            throw new PostgresRuntimeException("open: " + dir + " is a PostgreSQL '" + major + "' data directory"
-                    + " (expected: " + bins.majorVersion() + ", the version of " + bins + ")");
-        }
+        DataDirectory.requireExisting(dir, bins.majorVersion(), bins.toString());
         PostgresCluster cluster = new PostgresCluster(bins, dir, role, PostgresUser.get());
         Optional<PostmasterPidFile> running = cluster.livePidFile();
         // A running server already owns its directory; re-owning it could break a server run by someone else.
         if (running.isEmpty()) {
-            cluster.prepareDataDir(true);
+            DataDirectory.prepare(dir, cluster.osUser, true);
         } else {
             cluster.port = running.get().port();
         }
@@ -191,7 +149,8 @@ public final class PostgresCluster implements AutoCloseable {
      * Starts the postmaster on {@code port} at 127.0.0.1 and returns once it accepts connections (a standby with
      * {@code hot_standby = off}, which never does before promotion, once its recovery has begun). The unix socket
      * goes into the data directory when that path fits the socket path limit, else unix sockets are off. On exit
-     * or timeout during startup, whatever was started is stopped and the exception carries the log tail.
+     * or timeout during startup, whatever was started is stopped and the exception carries the log tail. As root,
+     * everything in the data directory is first handed to the OS user (files the JVM added since initdb or open).
      */
     public void start(int port, Duration timeout) {
         if (port < 1 || port > 65535) {
@@ -203,8 +162,11 @@ public final class PostgresCluster implements AutoCloseable {
             OptionalLong running = pid();
             if (running.isPresent()) {
                 throw new PostgresRuntimeException("start: cluster " + dataDir + " is already running (pid "
-                        + running.getAsLong() + ", port " + this.port + ")");
+                        + running.getAsLong() + ", port " + port() + ")");
             }
+            // Files the JVM put into the directory since (as root: WAL segments, signal files) must belong to
+            // the server, which writes to some of them; already-owned entries cost one stat each.
+            DataDirectory.prepare(dataDir, osUser, true);
             List<String> args = new ArrayList<>(List.of(
                     "-D",
                     dataDir.toString(),
@@ -213,7 +175,7 @@ public final class PostgresCluster implements AutoCloseable {
                     "-c",
                     "listen_addresses=127.0.0.1",
                     "-c",
-                    "unix_socket_directories=" + socketDirectory(port),
+                    "unix_socket_directories=" + DataDirectory.socketDirectory(dataDir, port),
                     "-c",
                     "logging_collector=off",
                     "-c",
@@ -266,7 +228,7 @@ public final class PostgresCluster implements AutoCloseable {
                 throw new PostgresRuntimeException("stop " + mode + ": cannot send SIG" + mode.signal()
                         + " to postmaster pid " + pid.getAsLong() + " of " + dataDir);
             }
-            if (!awaitExit(handle, timeout)) {
+            if (!PostmasterProcess.awaitExit(handle, timeout)) {
                 throw new PostgresRuntimeException("stop " + mode + ": postmaster pid " + pid.getAsLong() + " of "
                         + dataDir + " still running after " + timeout.toMillis() + " ms"
                         + Commands.tailSection("log " + logFile, Commands.tail(logFile, 0)));
@@ -289,10 +251,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** What the postmaster process and {@code postmaster.pid} say now. */
     public PostgresStatus status() {
         Process process = postmaster;
-        if (process != null) {
-            if (!process.isAlive()) {
-                return PostgresStatus.STOPPED;
-            }
+        if (process != null && process.isAlive()) {
             return PostmasterPidFile.read(dataDir)
                     .filter(file -> file.pid() == process.pid())
                     .map(PostmasterPidFile::toStatus)
@@ -345,7 +304,7 @@ public final class PostgresCluster implements AutoCloseable {
             try {
                 stop(StopMode.IMMEDIATE, CLOSE_IMMEDIATE_TIMEOUT);
             } catch (PostgresRuntimeException immediate) {
-                pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(this::kill));
+                pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(PostmasterProcess::kill));
                 forgetPostmaster();
             }
         }
@@ -380,61 +339,31 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    private void prepareDataDir(boolean recursive) {
-        if (osUser.isPresent()) {
-            OsUser user = osUser.get();
-            FileAccess.ensureTraversable(dataDir, user, dataDir.getParent());
-            if (recursive) {
-                FileAccess.chownRecursively(dataDir, user);
-            } else {
-                try {
-                    FileAccess.chown(dataDir, user);
-                } catch (IOException e) {
-                    throw new PostgresRuntimeException(
-                            "cannot give " + dataDir + " to OS user " + user.name() + ": " + e, e);
-                }
-            }
-        }
-        FileAccess.restrictDataDirectory(dataDir);
-    }
-
     private void awaitReady(Process process, List<String> command, Duration timeout, long logOffset) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String lastStatus = "no postmaster.pid yet";
+        PostmasterProcess.Startup startup;
         try {
-            while (true) {
-                if (!process.isAlive()) {
-                    forgetPostmaster();
-                    throw startFailure("exited with code " + process.exitValue(), command, logOffset);
-                }
-                Optional<PostmasterPidFile> file =
-                        PostmasterPidFile.read(dataDir).filter(f -> f.pid() == process.pid());
-                if (file.isPresent()) {
-                    PostgresStatus status = file.get().toStatus();
-                    // A standby without hot_standby never accepts connections before promotion; like pg_ctl,
-                    // count it as started rather than kill a healthy server.
-                    if (status == PostgresStatus.RUNNING || status == PostgresStatus.STANDBY) {
-                        return;
-                    }
-                    lastStatus = "status '" + file.get().status() + "'";
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    kill(process.toHandle());
-                    forgetPostmaster();
-                    throw startFailure(
-                            "did not accept connections within " + timeout.toMillis() + " ms (" + lastStatus
-                                    + ") and was stopped",
-                            command,
-                            logOffset);
-                }
-                process.waitFor(Math.min(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS), left), TimeUnit.NANOSECONDS);
-            }
+            startup = PostmasterProcess.awaitStartup(process, dataDir, timeout);
         } catch (InterruptedException e) {
-            kill(process.toHandle());
+            PostmasterProcess.kill(process.toHandle());
             forgetPostmaster();
             Thread.currentThread().interrupt();
             throw new PostgresRuntimeException("start of " + dataDir + " interrupted; the postmaster was stopped", e);
+        }
+        switch (startup) {
+            case PostmasterProcess.Startup.Ready ready -> {}
+            case PostmasterProcess.Startup.Exited exited -> {
+                forgetPostmaster();
+                throw startFailure("exited with code " + exited.exitCode(), command, logOffset);
+            }
+            case PostmasterProcess.Startup.TimedOut timedOut -> {
+                PostmasterProcess.kill(process.toHandle());
+                forgetPostmaster();
+                throw startFailure(
+                        "did not accept connections within " + timeout.toMillis() + " ms (" + timedOut.lastStatus()
+                                + ") and was stopped",
+                        command,
+                        logOffset);
+            }
         }
     }
 
@@ -442,33 +371,6 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresRuntimeException("start of " + dataDir + " failed: postmaster " + what + " (command: "
                 + String.join(" ", command) + ")"
                 + Commands.tailSection("log " + logFile, Commands.tail(logFile, logOffset)));
-    }
-
-    /** Immediate shutdown, then SIGKILL: used when a server must go and a clean stop already failed. */
-    private void kill(ProcessHandle handle) {
-        Signals.send(handle.pid(), StopMode.IMMEDIATE.signal());
-        if (!awaitExit(handle, KILL_TIMEOUT)) {
-            handle.destroyForcibly();
-            awaitExit(handle, KILL_TIMEOUT);
-        }
-    }
-
-    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (handle.isAlive()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                handle.onExit().get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // poll again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !handle.isAlive();
-            }
-        }
-        return true;
     }
 
     private void forgetPostmaster() {
@@ -481,13 +383,6 @@ public final class PostgresCluster implements AutoCloseable {
 
     private Optional<PostmasterPidFile> livePidFile() {
         return PostmasterPidFile.read(dataDir).filter(file -> !file.singleUser() && file.processAlive());
-    }
-
-    private String socketDirectory(int port) {
-        String dir = dataDir.toString();
-        int length = (dir + "/.s.PGSQL." + port).getBytes(StandardCharsets.UTF_8).length;
-        // Too long for sun_path, or a path the list syntax would split: TCP only.
-        return length <= MAX_SOCKET_PATH_BYTES && PLAIN_PATH.matcher(dir).matches() ? dir : "";
     }
 
     private long logSize() {
@@ -511,14 +406,7 @@ public final class PostgresCluster implements AutoCloseable {
         if (bins == null) {
             throw new PostgresRuntimeException("binaries: null (expected: e.g. PostgresBinaries.bundled())");
         }
-        if (dataDir == null) {
-            throw new PostgresRuntimeException("data directory: null (expected: a directory path)");
-        }
-        Path dir = dataDir.toAbsolutePath().normalize();
-        if (dir.getParent() == null) {
-            throw new PostgresRuntimeException("data directory: " + dir + " (expected: a directory below /)");
-        }
-        return dir;
+        return DataDirectory.normalize(dataDir);
     }
 
     private static void requirePositive(Duration timeout) {

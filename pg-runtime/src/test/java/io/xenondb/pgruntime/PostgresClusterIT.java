@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -201,6 +203,8 @@ class PostgresClusterIT {
 
         cluster.start(FreePorts.allocate(), TIMEOUT);
         assertThat(cluster.status()).isEqualTo(PostgresStatus.STANDBY);
+        // start() hands files the JVM added (as root: root-owned) to the server's OS user.
+        assertThat(Files.getAttribute(signal, "unix:uid")).isEqualTo(Files.getAttribute(cluster.dataDir(), "unix:uid"));
 
         cluster.stop(StopMode.FAST, TIMEOUT);
         Files.delete(signal);
@@ -213,6 +217,33 @@ class PostgresClusterIT {
 
     @Test
     @Order(10)
+    void openStartsACopyMadeByTheJvm() throws IOException, SQLException {
+        cluster.stop(StopMode.FAST, TIMEOUT);
+        // As a basebackup would arrive: files written by this JVM (as root: owned by root), directory mode 0755.
+        Path copy = tempDir.resolve("copy");
+        try (Stream<Path> files = Files.walk(cluster.dataDir())) {
+            for (Path source : files.toList()) {
+                Files.copy(
+                        source,
+                        copy.resolve(cluster.dataDir().relativize(source).toString()));
+            }
+        }
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (PostgresCluster opened = PostgresCluster.open(binaries, copy)) {
+            assertThat(opened.status()).isEqualTo(PostgresStatus.STOPPED);
+            opened.start(FreePorts.allocate(), TIMEOUT);
+            try (Connection c = DriverManager.getConnection(opened.jdbcUrl("postgres"), opened.superuser(), "");
+                    Statement s = c.createStatement()) {
+                assertThat(query(s, "select count(*) from t")).isEqualTo("4");
+                assertThat(query(s, "show data_directory")).isEqualTo(copy.toString());
+            }
+        }
+        cluster.start(FreePorts.allocate(), TIMEOUT);
+    }
+
+    @Test
+    @Order(11)
     void closeStopsTheServer() {
         long pid = cluster.pid().orElseThrow();
         cluster.close();

@@ -2,8 +2,11 @@ package io.xenondb.pgruntime.internal;
 
 import io.xenondb.pgruntime.PostgresRuntimeException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,22 +77,43 @@ public final class PostgresUser {
         return name == null || name.isBlank() ? DEFAULT_NAME : OsUser.validateName(name.strip());
     }
 
-    /** Looks {@code name} up in the passwd database, creating a system account without home or shell if missing. */
-    public static OsUser ensureExists(String name) {
+    /**
+     * Looks {@code name} up in the passwd database, creating a system account without home or shell if missing.
+     * Creation is serialized within this JVM and, through a file lock, with other JVMs doing the same: concurrent
+     * useradd runs for one name were seen to leave a passwd entry that changed after it was read.
+     */
+    public static synchronized OsUser ensureExists(String name) {
         OsUser.validateName(name);
         Optional<OsUser> existing = lookup(name);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Commands.Result added = Commands.run(
-                List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name),
-                COMMAND_TIMEOUT);
-        if (!added.succeeded() && added.exitCode() != USERADD_NAME_IN_USE) {
-            added.orThrow("cannot create the OS user " + name + " that runs PostgreSQL when the JVM is root");
+        try (FileChannel lockFile = FileChannel.open(
+                        lockDirectory().resolve("xenon-useradd.lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                FileLock ignored = lockFile.lock()) {
+            existing = lookup(name); // another process may have created it while we waited
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            Commands.Result added = Commands.run(
+                    List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name),
+                    COMMAND_TIMEOUT);
+            if (!added.succeeded() && added.exitCode() != USERADD_NAME_IN_USE) {
+                added.orThrow("cannot create the OS user " + name + " that runs PostgreSQL when the JVM is root");
+            }
+        } catch (IOException e) {
+            throw new PostgresRuntimeException("cannot lock the creation of OS user " + name + ": " + e, e);
         }
         return lookup(name)
                 .orElseThrow(() -> new PostgresRuntimeException(
                         "OS user " + name + ": useradd reported success but getent passwd does not find it"));
+    }
+
+    private static Path lockDirectory() {
+        Path runLock = Path.of("/run/lock");
+        return Files.isDirectory(runLock) && Files.isWritable(runLock) ? runLock : Path.of("/tmp");
     }
 
     /** The passwd entry of {@code name}, or empty if there is none. */
