@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -208,7 +209,7 @@ class PostgresClusterIT {
 
         cluster.stop(StopMode.FAST, TIMEOUT);
         Files.delete(signal);
-        Map<String, String> removal = new java.util.HashMap<>();
+        Map<String, String> removal = new HashMap<>();
         removal.put("hot_standby", null);
         cluster.writeConfig(removal);
         cluster.start(FreePorts.allocate(), TIMEOUT);
@@ -248,7 +249,7 @@ class PostgresClusterIT {
         long pid = cluster.pid().orElseThrow();
         cluster.close();
         assertThat(cluster.status()).isEqualTo(PostgresStatus.STOPPED);
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     }
 
     private static Connection connect() throws SQLException {

@@ -7,6 +7,7 @@ import io.xenondb.pgruntime.PostgresRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -52,7 +53,7 @@ class CommandsTest {
         Files.writeString(
                 log,
                 IntStream.rangeClosed(1, 30).mapToObj(i -> "line " + i).collect(Collectors.joining("\n", "", "\n")),
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         String tail = Commands.tail(log, offset);
         assertThat(tail.lines()).hasSize(20).startsWith("line 11").endsWith("line 30");
         assertThat(Commands.tail(log, Files.size(log))).isEmpty();
