@@ -19,8 +19,11 @@ public final class WalFormat {
 
     public static final int XLP_FIRST_IS_CONTRECORD = 0x0001;
     public static final int XLP_LONG_HEADER = 0x0002;
-    public static final int XLP_FIRST_IS_OVERWRITE_CONTRECORD = 0x0004;
-    public static final int XLP_ALL_FLAGS = 0x0007;
+    /** Backup blocks on this page are optional (set while no base backup runs); PostgreSQL 17 still has it. */
+    public static final int XLP_BKP_REMOVABLE = 0x0004;
+
+    public static final int XLP_FIRST_IS_OVERWRITE_CONTRECORD = 0x0008;
+    public static final int XLP_ALL_FLAGS = 0x000F;
 
     /** SizeOfXLogRecord: the fixed record header. */
     public static final int RECORD_HEADER_SIZE = 24;
