@@ -174,12 +174,29 @@ public final class WalStreamDecoder {
         return Lsn.of(recStart);
     }
 
-    /** Whether a record has begun but not all of its bytes have arrived. */
+    /**
+     * Whether a record has begun but not all of its bytes have arrived. A few zero bytes where a record header
+     * would start do not count: they may as well be the start of the unwritten rest of the WAL.
+     */
     public boolean isInsideRecord() {
-        return state == State.DECODING
-                && ((phase == Phase.RECORD_HEADER && recHeaderGot > 0)
-                        || phase == Phase.RECORD_BODY
-                        || (phase == Phase.PAGE_HEADER && pages.role() == PageHeaderReader.Role.CONTINUATION));
+        if (state != State.DECODING) {
+            return false;
+        }
+        return switch (phase) {
+            case RECORD_HEADER -> !allZero(recHeader, recHeaderGot);
+            case RECORD_BODY -> true;
+            case PAGE_HEADER -> pages.role() == PageHeaderReader.Role.CONTINUATION;
+            default -> false;
+        };
+    }
+
+    private static boolean allZero(byte[] b, int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
