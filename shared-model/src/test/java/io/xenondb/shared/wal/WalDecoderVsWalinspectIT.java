@@ -20,6 +20,8 @@ import io.xenondb.shared.wal.view.RelmapUpdateRecord;
 import io.xenondb.shared.wal.view.SmgrCreateRecord;
 import io.xenondb.shared.wal.view.WalRecordView;
 import io.xenondb.shared.wal.view.XactRecord;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,6 +36,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -327,6 +330,17 @@ class WalDecoderVsWalinspectIT {
             assertThat(last.time().getEpochSecond()).isEqualTo(rs.getLong(9));
             assertThat(last.shutdown()).isFalse();
         }
+    }
+
+    @Test
+    void damagedRealWalRaisesTheTypedErrorAtTheRightLsn(@TempDir Path scratch) throws IOException {
+        WalSegmentName name = WalSegmentName.of(1, workload.start);
+        RealWalDamage damage = new RealWalDamage(Files.readAllBytes(pgWal().resolve(name.toString())), name.startLsn());
+        long seed = Long.getLong("wal.fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        damage.flippedBytes(random, seed, 40);
+        damage.truncatedFiles(random, seed, 15, scratch, name.toString());
+        damage.garbageAfterValidWal(random, seed, 40);
     }
 
     private static WalRecordView dbCreate(WalRecordView v, DbaseCreateRecord.Strategy strategy, long dbOid) {
