@@ -8,10 +8,8 @@ import io.xenondb.shared.wal.WalDecodeException.Reason;
 import io.xenondb.shared.wal.internal.LittleEndian;
 import io.xenondb.shared.wal.internal.WalFormat;
 import io.xenondb.shared.wal.record.DecodedRecord;
-import io.xenondb.shared.wal.record.ResourceManager;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -43,8 +41,7 @@ public final class WalStreamDecoder {
     private enum Phase {
         SKIP,
         PAGE_HEADER,
-        RECORD_HEADER,
-        RECORD_BODY,
+        RECORD,
         DONE
     }
 
@@ -53,6 +50,7 @@ public final class WalStreamDecoder {
 
     private final ArrayDeque<DecodedRecord> ready = new ArrayDeque<>();
     private final PageHeaderReader pages = new PageHeaderReader();
+    private final RecordAssembler assembler = new RecordAssembler();
     private State state = State.DECODING;
     private WalDecodeException failure;
     private Phase phase;
@@ -68,12 +66,6 @@ public final class WalStreamDecoder {
 
     private long prevRecStart;
     private boolean havePrev;
-    private final byte[] recHeader = new byte[WalFormat.RECORD_HEADER_SIZE];
-    private int recHeaderGot;
-    private int headerBytesOnFirstPage;
-    private long totLen;
-    private byte[] recBuf;
-    private int recGot;
 
     /**
      * A decoder whose first input byte is at {@code start}.
@@ -111,8 +103,7 @@ public final class WalStreamDecoder {
             int used = switch (phase) {
                 case SKIP -> skip(len);
                 case PAGE_HEADER -> pageHeader(bytes, off, len);
-                case RECORD_HEADER -> recordHeader(bytes, off, len);
-                case RECORD_BODY -> recordBody(bytes, off, len);
+                case RECORD -> record(bytes, off, len);
                 case DONE -> len;
             };
             off += used;
@@ -183,20 +174,10 @@ public final class WalStreamDecoder {
             return false;
         }
         return switch (phase) {
-            case RECORD_HEADER -> !allZero(recHeader, recHeaderGot);
-            case RECORD_BODY -> true;
+            case RECORD -> assembler.started();
             case PAGE_HEADER -> pages.role() == PageHeaderReader.Role.CONTINUATION;
             default -> false;
         };
-    }
-
-    private static boolean allZero(byte[] b, int length) {
-        for (int i = 0; i < length; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -205,12 +186,12 @@ public final class WalStreamDecoder {
      */
     public void endOfInput(String why) {
         if (isInsideRecord()) {
-            long got = phase == Phase.RECORD_BODY ? recGot : recHeaderGot;
+            long total = assembler.totalLength();
             fail(new WalDecodeException(
                     Lsn.of(recStart),
                     Reason.TRUNCATED,
-                    "input ends inside the record after " + got + (totLen > 0 ? " of " + totLen : "") + " bytes (" + why
-                            + ")"));
+                    "input ends inside the record after " + assembler.got() + (total > 0 ? " of " + total : "")
+                            + " bytes (" + why + ")"));
         }
     }
 
@@ -253,10 +234,8 @@ public final class WalStreamDecoder {
 
     private void startRecordHeader() {
         recStart = pos;
-        phase = Phase.RECORD_HEADER;
-        recHeaderGot = 0;
-        totLen = 0;
-        headerBytesOnFirstPage = (int) Math.min(WalFormat.RECORD_HEADER_SIZE, WalFormat.PAGE_SIZE - (pos & PAGE_MASK));
+        phase = Phase.RECORD;
+        assembler.begin(recStart, havePrev, prevRecStart);
     }
 
     private void enterPageHeader(PageHeaderReader.Role role) {
@@ -312,11 +291,11 @@ public final class WalStreamDecoder {
     private void continueRecord(PageHeaderReader.Outcome page) {
         if (page.overwritesContinuation()) {
             // PostgreSQL abandoned the torn record and wrote a new one here (XLP_FIRST_IS_OVERWRITE_CONTRECORD).
-            recBuf = null;
             startRecordHeader();
             return;
         }
-        long got = recHeaderGot < WalFormat.RECORD_HEADER_SIZE ? recHeaderGot : recGot;
+        long got = assembler.got();
+        long totLen = assembler.totalLength();
         if (!page.continuation()) {
             fail(new WalDecodeException(
                     Lsn.of(recStart),
@@ -330,93 +309,33 @@ public final class WalStreamDecoder {
                     "invalid contrecord length " + page.remainingLength() + " on page " + Lsn.of(page.pagePtr())
                             + " (expected " + (totLen - got) + ")"));
         } else {
-            phase = recHeaderGot < WalFormat.RECORD_HEADER_SIZE ? Phase.RECORD_HEADER : Phase.RECORD_BODY;
+            phase = Phase.RECORD;
         }
     }
 
-    private int recordHeader(byte[] b, int off, int len) {
+    private int record(byte[] b, int off, int len) {
         int onPage = WalFormat.PAGE_SIZE - (int) (pos & PAGE_MASK);
-        int n = Math.min(Math.min(len, onPage), WalFormat.RECORD_HEADER_SIZE - recHeaderGot);
-        System.arraycopy(b, off, recHeader, recHeaderGot, n);
-        int before = recHeaderGot;
-        recHeaderGot += n;
-        pos += n;
-        if (before < headerBytesOnFirstPage && recHeaderGot >= headerBytesOnFirstPage && !checkLength()) {
-            return n;
+        int used;
+        try {
+            used = assembler.accept(b, off, Math.min(len, onPage));
+        } catch (WalDecodeException e) {
+            fail(e);
+            return len;
         }
-        if (recHeaderGot == WalFormat.RECORD_HEADER_SIZE) {
-            headerComplete();
-        } else if ((pos & PAGE_MASK) == 0) {
-            enterPageHeader(PageHeaderReader.Role.CONTINUATION);
-        }
-        return n;
-    }
-
-    /** Checks xl_tot_len once the header bytes on the record's first page are in; false if decoding stopped. */
-    private boolean checkLength() {
-        totLen = LittleEndian.u32(recHeader, 0);
-        if (totLen == 0) {
-            for (int i = 0; i < headerBytesOnFirstPage; i++) {
-                if (recHeader[i] != 0) {
-                    fail(headerProblem("invalid record length 0 in a header that is not all zeros"));
-                    return false;
+        pos += used;
+        switch (assembler.status()) {
+            case END_OF_WAL -> endOfWal();
+            case COMPLETE -> completeRecord(assembler.take());
+            case IN_PROGRESS -> {
+                if ((pos & PAGE_MASK) == 0) {
+                    enterPageHeader(PageHeaderReader.Role.CONTINUATION);
                 }
             }
-            endOfWal();
-            return false;
         }
-        if (totLen < WalFormat.RECORD_HEADER_SIZE || totLen > WalFormat.MAX_RECORD_SIZE) {
-            fail(headerProblem("invalid record length " + totLen + " (expected: " + WalFormat.RECORD_HEADER_SIZE + ".."
-                    + WalFormat.MAX_RECORD_SIZE + ")"));
-            return false;
-        }
-        return true;
+        return used;
     }
 
-    private void headerComplete() {
-        int rmid = LittleEndian.u8(recHeader, 17);
-        long prev = LittleEndian.i64(recHeader, 8);
-        if (ResourceManager.ofId(rmid).isEmpty()) {
-            fail(headerProblem("invalid resource manager ID " + rmid + " (expected: 0..21 or 128..255)"));
-            return;
-        }
-        if (havePrev ? prev != prevRecStart : Long.compareUnsigned(prev, recStart) >= 0) {
-            fail(headerProblem("record with incorrect prev-link " + Lsn.of(prev) + " (expected "
-                    + (havePrev ? Lsn.of(prevRecStart).toString() : "an earlier lsn") + ")"));
-            return;
-        }
-        recBuf = new byte[(int) Math.min(totLen, 4L * WalFormat.PAGE_SIZE)];
-        System.arraycopy(recHeader, 0, recBuf, 0, WalFormat.RECORD_HEADER_SIZE);
-        recGot = WalFormat.RECORD_HEADER_SIZE;
-        phase = Phase.RECORD_BODY;
-        if (recGot == totLen) {
-            completeRecord();
-        } else if ((pos & PAGE_MASK) == 0) {
-            enterPageHeader(PageHeaderReader.Role.CONTINUATION);
-        }
-    }
-
-    private int recordBody(byte[] b, int off, int len) {
-        int onPage = WalFormat.PAGE_SIZE - (int) (pos & PAGE_MASK);
-        int n = (int) Math.min(Math.min(len, onPage), totLen - recGot);
-        if (recGot + n > recBuf.length) {
-            // Grow with the bytes that actually arrive: a garbage xl_tot_len must not allocate a gigabyte.
-            recBuf = Arrays.copyOf(recBuf, (int) Math.min(totLen, Math.max(2L * recBuf.length, recGot + n)));
-        }
-        System.arraycopy(b, off, recBuf, recGot, n);
-        recGot += n;
-        pos += n;
-        if (recGot == totLen) {
-            completeRecord();
-        } else if ((pos & PAGE_MASK) == 0) {
-            enterPageHeader(PageHeaderReader.Role.CONTINUATION);
-        }
-        return n;
-    }
-
-    private void completeRecord() {
-        byte[] raw = recBuf.length == totLen ? recBuf : Arrays.copyOf(recBuf, (int) totLen);
-        recBuf = null;
+    private void completeRecord(byte[] raw) {
         long end = WalFormat.alignUp(pos);
         int rmid = LittleEndian.u8(raw, 17);
         int info = LittleEndian.u8(raw, 16);
@@ -437,20 +356,14 @@ public final class WalStreamDecoder {
         startSkip(end, false);
     }
 
-    private WalDecodeException headerProblem(String problem) {
-        return new WalDecodeException(Lsn.of(recStart), Reason.INVALID_RECORD_HEADER, problem);
-    }
-
     private void endOfWal() {
         state = State.END_OF_WAL;
         phase = Phase.DONE;
-        recBuf = null;
     }
 
     private void fail(WalDecodeException e) {
         state = State.FAILED;
         phase = Phase.DONE;
         failure = e;
-        recBuf = null;
     }
 }
