@@ -15,6 +15,7 @@ import io.xenondb.shared.wal.record.DecodedRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntSupplier;
@@ -346,6 +347,53 @@ class WalStreamDecoderTest {
         byte[] badRmgr = BYTES.clone();
         badRmgr[at + 17] = 99;
         expectFailure(decodeAll(badRmgr), victim.lsn(), Reason.INVALID_RECORD_HEADER, "resource manager ID 99");
+    }
+
+    /** A WAL whose last record ends {@code tail} bytes before a page end (tail 8 or 16: a header must split). */
+    static WalBuilder endingBeforePageEnd(int tail) {
+        WalBuilder wal = new WalBuilder(START);
+        wal.appendMessage(100);
+        int left = 8192 - wal.position().alignUp(8).pageOffset();
+        wal.appendMessage(left - tail - 24 - 5);
+        assertThat(wal.position().pageOffset()).isEqualTo(8192 - tail);
+        return wal;
+    }
+
+    @Test
+    void recordHeaderSplitAcrossPages() {
+        for (int tail : new int[] {8, 16}) {
+            WalBuilder wal = endingBeforePageEnd(tail);
+            Placed split = wal.appendMessage(300);
+            wal.appendMessage(10);
+            byte[] bytes = wal.bytes();
+            for (int chunk : new int[] {1, 5, 8192}) {
+                WalStreamDecoder decoder = new WalStreamDecoder(START);
+                assertSame(decode(decoder, bytes, 0, () -> chunk), wal.placed());
+                assertThat(decoder.state()).isEqualTo(WalStreamDecoder.State.END_OF_WAL);
+            }
+            // The header's prev-link lies on the next page when only 8 bytes fit.
+            byte[] badPrev = bytes.clone();
+            Lsn prevField = tail == 8
+                    ? split.lsn().plus(8).pageStart().plus(24)
+                    : split.lsn().plus(8);
+            badPrev[offset(prevField)] ^= 0x10;
+            expectFailure(decodeAll(badPrev), split.lsn(), Reason.INVALID_RECORD_HEADER, "prev-link");
+            // Cut inside the header: a torn record, named by its start.
+            WalStreamDecoder cut = new WalStreamDecoder(START);
+            decode(cut, Arrays.copyOf(bytes, offset(split.lsn()) + tail + 30), 0, () -> 100);
+            cut.endOfInput("cut");
+            expectFailure(cut, split.lsn(), Reason.TRUNCATED, "cut");
+        }
+    }
+
+    @Test
+    void zeroHeaderSplitAcrossPagesEndsTheWal() {
+        WalBuilder wal = endingBeforePageEnd(8);
+        byte[] bytes = Arrays.copyOf(wal.bytes(), wal.bytes().length + 8192);
+        WalStreamDecoder decoder = new WalStreamDecoder(START);
+        assertThat(decode(decoder, bytes, 0, () -> 3)).hasSize(2);
+        assertThat(decoder.state()).isEqualTo(WalStreamDecoder.State.END_OF_WAL);
+        assertThat(decoder.nextRecordLsn()).isEqualTo(wal.position());
     }
 
     @Test
