@@ -39,7 +39,8 @@ public record BrokerMessage(MessageKey key, TypedMessage typed) {
      * @throws XenonException USER_INPUT for an unknown type, a missing payload or a malformed id
      */
     public static BrokerMessage of(TypedMessage message) {
-        TypedMessage.Builder typed = TypedMessage.newBuilder().setType(message.getType());
+        // The type is copied only once known: protobuf refuses to set an unrecognised enum value.
+        TypedMessage.Builder typed = TypedMessage.newBuilder();
         MessageKey key = switch (message.getType()) {
             case SAFEKEEPER_TIMELINE_INFO -> {
                 requirePayload(message.hasSafekeeperTimelineInfo(), "safekeeper_timeline_info", message);
@@ -72,7 +73,7 @@ public record BrokerMessage(MessageKey key, TypedMessage typed) {
         if (key.type() == MessageType.SAFEKEEPER_TIMELINE_INFO) {
             typed.setSafekeeperTimelineInfo(message.getSafekeeperTimelineInfo());
         }
-        return new BrokerMessage(key, typed.build());
+        return new BrokerMessage(key, typed.setType(key.type()).build());
     }
 
     public MessageType type() {
