@@ -288,6 +288,46 @@ class BrokerIT {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void stoppingEndsOpenStreamsWithoutWaitingOutTheGrace() throws Exception {
+        ConfigurableApplicationContext second = BrokerApplication.start(
+                "--listen-addr", "127.0.0.1:0", "--listen-http-addr", "127.0.0.1:0", "--shutdown-grace", "20s");
+        ManagedChannel secondChannel =
+                BrokerClients.channel(second.getBean(GrpcServer.class).boundAddress());
+        try {
+            ReactorBrokerServiceStub secondStub = ReactorBrokerServiceGrpc.newReactorStub(secondChannel);
+            var subscriber = secondStub
+                    .subscribeSafekeeperInfo(SubscribeSafekeeperInfoRequest.newBuilder()
+                            .setAll(Empty.getDefaultInstance())
+                            .build())
+                    .then()
+                    .toFuture();
+            // A WAL node's stream: one state, then it stays open.
+            var publisher = secondStub
+                    .publishSafekeeperInfo(Flux.concat(
+                            Flux.just(state(timeline(TenantId.generate(), 1), 1, 1)), Flux.never()))
+                    .toFuture();
+            BrokerHub secondHub = second.getBean(BrokerHub.class);
+            await("streams open", () -> secondHub.subscriberCount() == 1 && !publisher.isDone());
+            Thread.sleep(200);
+
+            long started = System.nanoTime();
+            second.close();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertThat(millis).as("stop took %d ms", millis).isLessThan(5_000);
+            assertThat(subscriber.get(5, TimeUnit.SECONDS))
+                    .as("subscription completed normally")
+                    .isNull();
+            assertThatThrownBy(() -> publisher.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StatusRuntimeException.class)
+                    .hasMessageContaining("UNAVAILABLE: broker is shutting down");
+        } finally {
+            second.close();
+            BrokerClients.close(secondChannel);
+        }
+    }
+
     private Collector subscribeAll() {
         Collector collector = new Collector();
         subscriptions.add(stub.subscribeSafekeeperInfo(SubscribeSafekeeperInfoRequest.newBuilder()

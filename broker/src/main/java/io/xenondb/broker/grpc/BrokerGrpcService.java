@@ -77,12 +77,15 @@ public final class BrokerGrpcService extends ReactorBrokerServiceGrpc.BrokerServ
             long id = nextPublisherId.getAndIncrement();
             metrics.publisherOpened();
             LOG.info("publication started id={} peer={}", id, peer);
-            return request.doOnNext(info -> hub.publish(BrokerMessage.of(info)))
-                    .then(Mono.just(Empty.getDefaultInstance()))
-                    .doFinally(signal -> {
-                        metrics.publisherClosed();
-                        LOG.info("publication ended id={} peer={} ({})", id, peer, signal);
-                    });
+            Mono<Empty> publishing = request.doOnNext(info -> hub.publish(BrokerMessage.of(info)))
+                    .then(Mono.just(Empty.getDefaultInstance()));
+            // WAL nodes never end their streams; a stopping broker ends them so that they reconnect elsewhere.
+            Mono<Empty> shutdown = hub.closed()
+                    .then(Mono.error(() -> new XenonException(ErrorCode.UNAVAILABLE, "broker is shutting down")));
+            return Mono.firstWithSignal(publishing, shutdown).doFinally(signal -> {
+                metrics.publisherClosed();
+                LOG.info("publication ended id={} peer={} ({})", id, peer, signal);
+            });
         });
     }
 

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -35,6 +37,7 @@ public final class BrokerHub implements AutoCloseable {
     private final Object routes = new Object();
     private volatile Subscriber[] allKeys = NONE;
     private final Map<TenantTimelineId, Subscriber[]> byTimeline = new ConcurrentHashMap<>();
+    private final Sinks.Empty<Void> closedSignal = Sinks.empty();
     private long nextId;
     private volatile boolean closed;
 
@@ -101,6 +104,11 @@ public final class BrokerHub implements AutoCloseable {
         }
     }
 
+    /** Completes when the hub closes, so that callers can end work that would otherwise wait (e.g. publish streams). */
+    public Mono<Void> closed() {
+        return closedSignal.asMono();
+    }
+
     /** Refuses new subscriptions and publications and completes every open subscription. */
     @Override
     public void close() {
@@ -114,6 +122,7 @@ public final class BrokerHub implements AutoCloseable {
             byTimeline.values().forEach(subscribers -> open.addAll(Arrays.asList(subscribers)));
         }
         open.forEach(Subscriber::complete);
+        closedSignal.tryEmitEmpty();
         LOG.info("broker hub closed, completed {} subscriptions", open.size());
     }
 
