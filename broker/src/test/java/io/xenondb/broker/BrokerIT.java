@@ -380,7 +380,10 @@ class BrokerIT {
         assertThat(collector.has(expected))
                 .as("%s: newest state of %d keys within %s", who, expected.size(), DELIVERY_BOUND)
                 .isTrue();
-        assertThat(collector.worstDelayMillis(expected))
+        long worst = collector.worstDelayMillis(expected);
+        System.out.printf(
+                "%s: %d newest states, worst publication-to-delivery delay %d ms%n", who, expected.size(), worst);
+        assertThat(worst)
                 .as("%s: worst publication-to-delivery delay (ms)", who)
                 .isLessThanOrEqualTo(DELIVERY_BOUND.toMillis());
     }

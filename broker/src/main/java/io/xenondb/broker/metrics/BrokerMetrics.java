@@ -82,13 +82,4 @@ public final class BrokerMetrics {
     public void publishedOneOff() {
         oneOff.increment();
     }
-
-    /** Open subscriptions, to all keys and to one timeline. */
-    public long activeSubscribers() {
-        return timelineSubscribers.get() + allKeysSubscribers.get();
-    }
-
-    public long activePublishers() {
-        return publishers.get();
-    }
 }
