@@ -184,6 +184,9 @@ final class Simulation {
             }
             trace(2, effect.getClass().getSimpleName().hashCode(), id);
             count("effect " + effect.getClass().getSimpleName());
+            if (Boolean.getBoolean("sim.trace")) {
+                System.out.println("t=" + now + " c" + compute.index + " p" + id + " " + effect);
+            }
             switch (effect) {
                 case Send send -> {
                     SimSession session = compute.sessions.get(send.to());
@@ -206,15 +209,6 @@ final class Simulation {
                 case ReadLocal read -> readLocal(compute, id, read);
                 case Elected elected -> {
                     checker.onElected(id, elected.term(), elected.termStartLsn(), elected.termHistory());
-                    if (Boolean.getBoolean("sim.debug")) {
-                        StringBuilder flushes = new StringBuilder();
-                        nodes.forEach(n -> flushes.append(' ')
-                                .append(n.wal.flushLsn())
-                                .append(n.control.load().orElseThrow().termHistory()));
-                        System.out.println("t=" + now + " compute " + compute.index
-                                + (compute.sync ? " sync" : " compute") + " elected " + elected.term() + " start "
-                                + elected.termStartLsn() + " donor " + elected.donor() + " nodes:" + flushes);
-                    }
                     compute.term = elected.term();
                     compute.termStart = elected.termStartLsn();
                     if (!compute.sync) {
