@@ -34,7 +34,8 @@ import java.util.Optional;
  * The proposer side of the consensus for one timeline over a fixed set of WAL nodes (Neon's walproposer), as
  * a state machine without threads, clocks or sockets: each {@code on...} method takes one event from the IO
  * layer and returns the effects to carry out, in order. The IO layer must deliver a node's answers in the
- * order of the requests on one connection and report every connection loss with {@link #onDisconnected}.
+ * order of the requests on one connection, report every connection loss with {@link #onDisconnected}, and
+ * check that a response's node id is the node it called. Not thread-safe: one event at a time.
  *
  * <p>Phases: greet a quorum, campaign for term (highest term seen) + 1 until a quorum grants it, then as the
  * elected proposer bring every reachable node onto its history and stream WAL, reporting the commit LSN. Any
