@@ -6,7 +6,6 @@ import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.Term;
 import io.xenondb.shared.lsn.Lsn;
-import io.xenondb.walnode.consensus.ProposerEffect.CommitLsnAdvanced;
 import io.xenondb.walnode.consensus.ProposerEffect.Elected;
 import io.xenondb.walnode.consensus.ProposerEffect.ReadFromNode;
 import io.xenondb.walnode.consensus.ProposerEffect.ReadLocal;
@@ -14,22 +13,18 @@ import io.xenondb.walnode.consensus.ProposerEffect.Send;
 import io.xenondb.walnode.consensus.ProposerEffect.StopReason;
 import io.xenondb.walnode.consensus.ProposerEffect.Stopped;
 import io.xenondb.walnode.consensus.ProposerEffect.SyncCompleted;
-import io.xenondb.walnode.consensus.message.AppendRequest;
 import io.xenondb.walnode.consensus.message.AppendResponse;
 import io.xenondb.walnode.consensus.message.ElectRequest;
 import io.xenondb.walnode.consensus.message.ElectResponse;
 import io.xenondb.walnode.consensus.message.GreetRequest;
 import io.xenondb.walnode.consensus.message.GreetResponse;
 import io.xenondb.walnode.consensus.message.ProposerMessage;
-import io.xenondb.walnode.consensus.message.ReadWalRequest;
 import io.xenondb.walnode.consensus.message.Refusal;
 import io.xenondb.walnode.consensus.message.RefusalReason;
 import io.xenondb.walnode.consensus.message.TermHistory;
-import io.xenondb.walnode.consensus.message.VoteRequest;
 import io.xenondb.walnode.consensus.message.VoteResponse;
 import io.xenondb.walnode.consensus.message.WalChunk;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +34,8 @@ import java.util.Optional;
  * The proposer side of the consensus for one timeline over a fixed set of WAL nodes (Neon's walproposer), as
  * a state machine without threads, clocks or sockets: each {@code on...} method takes one event from the IO
  * layer and returns the effects to carry out, in order. The IO layer must deliver a node's answers in the
- * order of the requests on one connection and report every connection loss with {@link #onDisconnected}.
+ * order of the requests on one connection, report every connection loss with {@link #onDisconnected}, and
+ * check that a response's node id is the node it called. Not thread-safe: one event at a time.
  *
  * <p>Phases: greet a quorum, campaign for term (highest term seen) + 1 until a quorum grants it, then as the
  * elected proposer bring every reachable node onto its history and stream WAL, reporting the commit LSN. Any
@@ -57,19 +53,11 @@ public final class Proposer {
     private final ProposerConfig config;
     private final ProtocolFaults faults;
     private final Map<NodeId, Peer> peers = new LinkedHashMap<>();
-    private final Map<NodeId, VoteResponse> votes = new LinkedHashMap<>();
     private final LocalWal localWal;
     private Phase phase = Phase.GREETING;
-    private Term maxSeenTerm = Term.ZERO;
-    private Term term = Term.ZERO;
-    private NodeId donor;
-    private Lsn termStart = Lsn.INVALID;
-    private TermHistory history = TermHistory.EMPTY;
-    private Lsn commitLsn = Lsn.INVALID;
-    private Lsn truncateLsn = Lsn.INVALID;
-    // Local WAL below this could not be re-read (PostgreSQL recycled it): take it from an up-to-date node.
-    private Lsn localFloor = Lsn.INVALID;
-    private List<ProposerEffect> out = new ArrayList<>();
+    private final List<ProposerEffect> out = new ArrayList<>();
+    private final Campaign campaign;
+    private Replication replication;
 
     public Proposer(ProposerConfig config) {
         this(config, ProtocolFaults.NONE);
@@ -80,6 +68,7 @@ public final class Proposer {
         this.faults = faults;
         config.nodes().forEach(id -> peers.put(id, new Peer(id)));
         this.localWal = config.isSync() ? null : new LocalWal(config.startLsn(), config.localBufferBytes());
+        this.campaign = new Campaign(config, peers, out);
     }
 
     /** A connection to {@code node} is up (again): greet it. */
@@ -114,29 +103,27 @@ public final class Proposer {
         if (phase == Phase.DONE || peer.phase != Peer.Phase.AWAIT_GREET) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         peer.phase = Peer.Phase.GREETED;
         switch (phase) {
             case GREETING -> {
                 if (count(Peer.Phase.GREETED) >= config.quorum()) {
-                    restartCampaign();
+                    phase = Phase.CAMPAIGN;
+                    campaign.restart();
                 }
             }
             case CAMPAIGN -> {
-                // The node already has our term: unless it is our own vote from an earlier connection, it is lost.
-                boolean lost =
-                        response.term().isAfter(term) || (response.term().equals(term) && !votes.containsKey(peer.id));
-                if (lost) {
-                    restartCampaign();
+                if (campaign.isLostTo(peer, response.term())) {
+                    campaign.restart();
                 } else {
-                    askVote(peer);
+                    campaign.askVote(peer);
                 }
             }
             case ELECTED -> {
-                if (response.term().isAfter(term)) {
+                if (response.term().isAfter(term())) {
                     stop(StopReason.HIGHER_TERM, "node " + peer.id + " greeted with term " + response.term());
                 } else {
-                    askVote(peer);
+                    campaign.askVote(peer);
                 }
             }
             case DONE -> {}
@@ -159,17 +146,19 @@ public final class Proposer {
                             + response.voteGiven() + " (expected: the asked term " + asked
                             + " if given, else a term at or above it)");
         }
-        see(response.term());
+        campaign.see(response.term());
         peer.voteAskedFor = null;
         peer.voteInfo = response;
         peer.phase = Peer.Phase.VOTED;
         if (phase == Phase.CAMPAIGN) {
-            onCampaignVote(peer, asked, response);
+            if (campaign.onVote(peer, asked, response)) {
+                becomeElected();
+            }
         } else if (phase == Phase.ELECTED) {
-            if (response.term().isAfter(term)) {
+            if (response.term().isAfter(term())) {
                 stop(StopReason.HIGHER_TERM, "node " + peer.id + " refused the vote with term " + response.term());
-            } else if (!asked.equals(term)) {
-                askVote(peer);
+            } else if (!asked.equals(term())) {
+                campaign.askVote(peer);
             } else {
                 // A late voter, or a node resyncing: either way its term is ours, so it takes our history.
                 sendElect(peer);
@@ -183,21 +172,16 @@ public final class Proposer {
         if (phase != Phase.ELECTED || peer.phase != Peer.Phase.AWAIT_ELECT) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         Optional<Refusal> refusal = response.refusal();
-        if (response.term().isAfter(term)
+        if (response.term().isAfter(term())
                 || refusal.map(r -> r.reason() == RefusalReason.STALE_TERM).orElse(false)) {
             stop(StopReason.HIGHER_TERM, "node " + peer.id + " refused Elect with term " + response.term());
         } else if (refusal.isPresent() || !response.flushLsn().equals(peer.startStreamingAt)) {
             // The node moved since it reported its position: ask again (the vote request doubles as a status).
-            askVote(peer);
+            campaign.askVote(peer);
         } else {
-            peer.phase = Peer.Phase.ACTIVE;
-            peer.acceptedElect = true;
-            peer.streamingAt = peer.startStreamingAt;
-            peer.sessionFlush = peer.startStreamingAt;
-            peer.sentAnything = false;
-            pump(peer);
+            replication.activate(peer);
         }
         return drain();
     }
@@ -207,29 +191,22 @@ public final class Proposer {
         if (phase != Phase.ELECTED || !peer.acceptedElect) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         Optional<Refusal> refusal = response.refusal();
-        if (response.term().isAfter(term)
+        if (response.term().isAfter(term())
                 || refusal.map(r -> r.reason() == RefusalReason.STALE_TERM).orElse(false)) {
             stop(StopReason.HIGHER_TERM, "node " + peer.id + " answered an append with term " + response.term());
         } else if (refusal.isPresent()) {
             if (peer.phase == Peer.Phase.ACTIVE) {
-                askVote(peer);
+                campaign.askVote(peer);
             }
-        } else if (response.term().isBefore(term)) {
+        } else if (response.term().isBefore(term())) {
             throw new XenonException(
                     ErrorCode.INVALID_ARGUMENT,
                     "append response from node " + peer.id + ": term " + response.term() + " without refusal"
-                            + " (expected: term " + term + ", which the node accepted)");
+                            + " (expected: term " + term() + ", which the node accepted)");
         } else {
-            // Only flushes acknowledged in our term, after our Elect, are our WAL: those alone count for commit.
-            peer.ackedFlush = Lsn.max(peer.ackedFlush, response.flushLsn());
-            peer.ackedCommit = Lsn.max(peer.ackedCommit, response.commitLsn());
-            if (peer.phase == Peer.Phase.ACTIVE) {
-                peer.sessionFlush = Lsn.max(peer.sessionFlush, response.flushLsn());
-            }
-            updateCommit();
-            pump(peer);
+            replication.onAcknowledged(peer, response);
         }
         return drain();
     }
@@ -237,16 +214,8 @@ public final class Proposer {
     /** WAL read for {@code forNode} (answer to {@link ReadFromNode} or {@link ReadLocal}). */
     public List<ProposerEffect> onWalRead(NodeId forNode, WalChunk chunk) {
         Peer peer = peer(forNode);
-        Peer.PendingRead read = peer.pendingRead;
-        if (phase != Phase.ELECTED || read == null || !read.begin().equals(chunk.beginLsn())) {
-            return drain();
-        }
-        peer.pendingRead = null;
-        if (chunk.walData().isEmpty() || chunk.walData().size() > read.end().minus(read.begin())) {
-            peer.readBackoff = true;
-        } else if (peer.phase == Peer.Phase.ACTIVE && peer.streamingAt.equals(read.begin())) {
-            sendAppend(peer, chunk.walData());
-            pump(peer);
+        if (phase == Phase.ELECTED) {
+            replication.onRead(peer, chunk);
         }
         return drain();
     }
@@ -254,20 +223,17 @@ public final class Proposer {
     /** A read for {@code forNode} failed; {@code refusal} if the source refused it. Retried on a later tick. */
     public List<ProposerEffect> onWalReadFailed(NodeId forNode, Lsn begin, Optional<Refusal> refusal) {
         Peer peer = peer(forNode);
-        Peer.PendingRead read = peer.pendingRead;
-        if (phase != Phase.ELECTED || read == null || !read.begin().equals(begin)) {
+        if (phase != Phase.ELECTED) {
             return drain();
         }
-        peer.pendingRead = null;
-        peer.readBackoff = true;
-        refusal.ifPresent(r -> see(r.term()));
-        if (refusal.isPresent() && refusal.get().term().isAfter(term)) {
+        refusal.ifPresent(r -> campaign.see(r.term()));
+        if (refusal.isPresent() && refusal.get().term().isAfter(term())) {
             stop(
                     StopReason.HIGHER_TERM,
-                    "node " + read.source() + " refused a recovery read with term "
+                    "a recovery read for node " + forNode + " was refused with term "
                             + refusal.get().term());
-        } else if (read.source() == null) {
-            localFloor = Lsn.max(localFloor, read.end());
+        } else {
+            replication.onReadFailed(peer, begin);
         }
         return drain();
     }
@@ -279,7 +245,7 @@ public final class Proposer {
         }
         localWal.append(begin, data);
         if (phase == Phase.ELECTED) {
-            peers.values().forEach(this::pump);
+            replication.pumpAll();
         }
         return drain();
     }
@@ -287,21 +253,19 @@ public final class Proposer {
     /** Time passes: retry what waited (failed reads). */
     public List<ProposerEffect> onTick() {
         if (phase == Phase.ELECTED) {
-            for (Peer peer : peers.values()) {
-                peer.readBackoff = false;
-                pump(peer);
-            }
+            replication.onTick();
         }
         return drain();
     }
 
     /** The campaign's term, or once elected the term won. */
     public Term term() {
-        return term;
+        return campaign.term();
     }
 
+    /** True once elected (also after a terminal effect that followed the election). */
     public boolean isElected() {
-        return phase == Phase.ELECTED || (phase == Phase.DONE && termStart.isValid());
+        return replication != null;
     }
 
     /** True after a terminal effect ({@link Stopped} or {@link SyncCompleted}). */
@@ -309,85 +273,42 @@ public final class Proposer {
         return phase == Phase.DONE;
     }
 
+    /** Where the won term's WAL starts; {@link Lsn#INVALID} before the election. */
     public Lsn termStartLsn() {
-        return termStart;
+        return replication == null ? Lsn.INVALID : replication.termStart;
     }
 
+    /** The proposer's history (the donor's plus its own term); empty before the election. */
     public TermHistory termHistory() {
-        return history;
+        return replication == null ? TermHistory.EMPTY : replication.history;
     }
 
     public Lsn commitLsn() {
-        return commitLsn;
+        return replication == null ? Lsn.INVALID : replication.commitLsn();
     }
 
     public Lsn truncateLsn() {
-        return truncateLsn;
-    }
-
-    private void onCampaignVote(Peer peer, Term asked, VoteResponse response) {
-        if (!asked.equals(term)) {
-            // The answer to an earlier campaign's request: ask again for the current term, if still possible.
-            if (response.term().isBefore(term)) {
-                askVote(peer);
-            } else {
-                restartCampaign();
-            }
-        } else if (response.voteGiven()) {
-            votes.put(peer.id, response);
-            if (votes.size() >= config.quorum()) {
-                becomeElected();
-            }
-        } else if (!(response.term().equals(term) && votes.containsKey(peer.id))) {
-            restartCampaign();
-        }
-    }
-
-    /** A new campaign with a term above every term seen, including our own. */
-    private void restartCampaign() {
-        startCampaign(Term.of(Math.max(maxSeenTerm.value(), term.value())).next());
-    }
-
-    private void startCampaign(Term newTerm) {
-        phase = Phase.CAMPAIGN;
-        term = newTerm;
-        votes.clear();
-        for (Peer peer : peers.values()) {
-            if (peer.phase == Peer.Phase.GREETED || peer.phase == Peer.Phase.VOTED) {
-                askVote(peer);
-            }
-        }
+        return replication == null ? Lsn.INVALID : replication.truncateLsn();
     }
 
     private void becomeElected() {
-        VoteResponse best = null;
-        for (VoteResponse vote : votes.values()) {
-            int byTerm = best == null ? 1 : vote.lastLogTerm().compareTo(best.lastLogTerm());
-            if (byTerm > 0 || (byTerm == 0 && vote.flushLsn().isAfter(best.flushLsn()))) {
-                best = vote;
-            }
-            truncateLsn = Lsn.max(truncateLsn, vote.truncateLsn());
-        }
-        donor = best.nodeId();
-        termStart = best.flushLsn();
-        history = best.termHistory().upTo(termStart).append(term, termStart);
+        Campaign.Outcome won = campaign.outcome();
+        Lsn termStart = won.termStart();
+        replication = new Replication(
+                config, faults, peers, localWal, out, won.term(), won.history(), won.donor(), won.truncateLsn());
         phase = Phase.ELECTED;
         if (!config.isSync() && !termStart.equals(config.startLsn())) {
             stop(
                     StopReason.START_LSN_MISMATCH,
-                    "term " + term + " starts at " + termStart + " but the compute's" + " basebackup is at "
+                    "term " + won.term() + " starts at " + termStart + " but the compute's basebackup is at "
                             + config.startLsn());
             return;
         }
-        out.add(new Elected(term, termStart, history, donor));
+        out.add(new Elected(won.term(), termStart, won.history(), won.donor()));
         if (faults.commitCountsVoteFlush()) {
-            votes.values().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
+            won.votes().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
         }
-        if (config.isSync() && !truncateLsn.isBefore(termStart)) {
-            // Everything up to the term start is already on every node and known committed.
-            commitLsn = termStart;
-            out.add(new CommitLsnAdvanced(commitLsn));
-            finishSync();
+        if (replication.completeSyncIfDone()) {
             return;
         }
         for (Peer peer : peers.values()) {
@@ -397,145 +318,26 @@ public final class Proposer {
         }
     }
 
-    private void askVote(Peer peer) {
-        peer.phase = Peer.Phase.AWAIT_VOTE;
-        peer.voteAskedFor = term;
-        send(peer, new VoteRequest(config.timeline(), term));
-    }
-
     private void sendElect(Peer peer) {
         VoteResponse info = peer.voteInfo;
+        TermHistory history = replication.history;
         peer.startStreamingAt = TermHistory.highestCommonPoint(history, info.termHistory(), info.flushLsn())
                 .map(point -> point.startLsn())
                 .orElse(history.first().orElseThrow().startLsn());
         peer.phase = Peer.Phase.AWAIT_ELECT;
-        send(peer, new ElectRequest(config.timeline(), term, termStart, history, peer.startStreamingAt));
-    }
-
-    /** Sends what {@code peer} can take now: WAL up to the end available, else a heartbeat with news. */
-    private void pump(Peer peer) {
-        if (phase != Phase.ELECTED || peer.phase != Peer.Phase.ACTIVE) {
-            return;
-        }
-        Lsn target = config.isSync() ? termStart : Lsn.max(termStart, localWal.end());
-        while (peer.streamingAt.isBefore(target)) {
-            if (peer.pendingRead != null || peer.inflightBytes() >= config.maxInflightBytes()) {
-                return;
-            }
-            Lsn begin = peer.streamingAt;
-            Lsn end = Lsn.min(begin.plus(config.maxAppendBytes()), target);
-            if (begin.isBefore(termStart)) {
-                end = Lsn.min(end, termStart);
-            }
-            ByteString buffered = begin.isBefore(termStart) ? null : localWal.read(begin, end);
-            if (buffered == null) {
-                requestRead(peer, begin, end);
-                return;
-            }
-            sendAppend(peer, buffered);
-        }
-        if (!peer.sentAnything || !peer.sentCommit.equals(commitLsn) || !peer.sentTruncate.equals(truncateLsn)) {
-            sendAppend(peer, ByteString.EMPTY);
-        }
-    }
-
-    private void requestRead(Peer peer, Lsn begin, Lsn end) {
-        if (peer.readBackoff) {
-            return;
-        }
-        if (!begin.isBefore(termStart) && !begin.isBefore(localFloor)) {
-            peer.pendingRead = new Peer.PendingRead(begin, end, null);
-            out.add(new ReadLocal(peer.id, begin, end));
-            return;
-        }
-        // Recovery: the donor's WAL below the term start is our log; so is any node's WAL up to the flush LSN
-        // it acknowledged in our term.
-        Peer source = null;
-        Lsn sourceEnd = Lsn.INVALID;
-        Peer donorPeer = peers.get(donor);
-        if (begin.isBefore(termStart) && donorPeer != peer && donorPeer.isConnected()) {
-            source = donorPeer;
-            sourceEnd = termStart;
-        } else {
-            for (Peer other : peers.values()) {
-                if (other != peer && other.isConnected() && other.ackedFlush.isAfter(begin)) {
-                    source = other;
-                    sourceEnd = other.ackedFlush;
-                    break;
-                }
-            }
-        }
-        if (source == null) {
-            peer.readBackoff = true;
-            return;
-        }
-        Lsn readEnd = Lsn.min(end, sourceEnd);
-        peer.pendingRead = new Peer.PendingRead(begin, readEnd, source.id);
-        out.add(new ReadFromNode(source.id, peer.id, new ReadWalRequest(config.timeline(), begin, readEnd, term)));
-    }
-
-    private void sendAppend(Peer peer, ByteString data) {
-        Lsn begin = peer.streamingAt;
-        Lsn end = begin.plus(data.size());
-        peer.streamingAt = end;
-        peer.sentAnything = true;
-        peer.sentCommit = commitLsn;
-        peer.sentTruncate = truncateLsn;
-        send(peer, new AppendRequest(config.timeline(), term, begin, end, commitLsn, truncateLsn, data));
-    }
-
-    /** Commit LSN = the quorum-th highest flush LSN acknowledged in our term at or above the term start. */
-    private void updateCommit() {
-        List<Lsn> flushes = new ArrayList<>();
-        Lsn minFlush = Lsn.MAX;
-        for (Peer peer : peers.values()) {
-            boolean counts = faults.commitCountsVoteFlush() || !peer.ackedFlush.isBefore(termStart);
-            flushes.add(counts ? peer.ackedFlush : Lsn.INVALID);
-            minFlush = Lsn.min(minFlush, peer.ackedFlush);
-        }
-        flushes.sort(Comparator.reverseOrder());
-        Lsn candidate = flushes.get(config.quorum() - 1);
-        if (candidate.isAfter(commitLsn)) {
-            commitLsn = candidate;
-            out.add(new CommitLsnAdvanced(commitLsn));
-        }
-        // Below min(every node's flush, commit) the WAL is on every node and committed.
-        truncateLsn = Lsn.max(truncateLsn, Lsn.min(minFlush, commitLsn));
-        if (config.isSync() && !commitLsn.isBefore(termStart)) {
-            long synced = peers.values().stream()
-                    .filter(p -> !p.ackedCommit.isBefore(termStart))
-                    .count();
-            // Done once a quorum also knows it is committed: readers can then get it from any majority.
-            if (synced >= config.quorum()) {
-                finishSync();
-                return;
-            }
-        }
-        peers.values().forEach(this::pump);
-    }
-
-    private void finishSync() {
-        out.add(new SyncCompleted(termStart));
-        phase = Phase.DONE;
+        send(peer, new ElectRequest(config.timeline(), term(), replication.termStart, history, peer.startStreamingAt));
     }
 
     private void onConnectionLost(Peer peer) {
         peer.resetConnection();
-        for (Peer other : peers.values()) {
-            if (other.pendingRead != null && peer.id.equals(other.pendingRead.source())) {
-                other.pendingRead = null;
-                pump(other);
-            }
+        if (phase == Phase.ELECTED) {
+            replication.onConnectionLost(peer);
         }
     }
 
     private void stop(StopReason reason, String detail) {
-        out.add(new Stopped(reason, maxSeenTerm, detail));
+        out.add(new Stopped(reason, campaign.maxSeenTerm(), detail));
         phase = Phase.DONE;
-    }
-
-    private void see(Term seen) {
-        maxSeenTerm = seen.isAfter(maxSeenTerm) ? seen : maxSeenTerm;
     }
 
     private long count(Peer.Phase atLeast) {
@@ -558,8 +360,11 @@ public final class Proposer {
     }
 
     private List<ProposerEffect> drain() {
-        List<ProposerEffect> effects = out;
-        out = new ArrayList<>();
+        if (phase == Phase.ELECTED && replication.isSyncCompleted()) {
+            phase = Phase.DONE;
+        }
+        List<ProposerEffect> effects = List.copyOf(out);
+        out.clear();
         return effects;
     }
 }
