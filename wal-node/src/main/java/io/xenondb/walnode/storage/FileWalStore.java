@@ -26,6 +26,13 @@ import java.util.concurrent.Executor;
  * decodes the WAL from the persisted commit LSN's segment to the end of the last complete record, takes that
  * as the flush LSN, and durably zeroes or deletes everything after it (a torn last write, junk).
  *
+ * <p>The flush LSN is always a record boundary, as recovery needs: the written WAL is decoded on the way in
+ * (bytes that are not WAL are refused with {@code INVALID_ARGUMENT} and not written), and a flush makes
+ * durable everything written but acknowledges only up to the end of the last complete record. When every
+ * write ends at a record end, that is the write LSN; a record split over several writes (appends carry at
+ * most 128 KiB) counts once its last byte is written. Truncate only at record boundaries (such as a flush
+ * LSN).
+ *
  * <p>Not thread-safe (the acceptor calls it from one thread); {@link #stats} may be read from any thread.
  * After an I/O error while writing, syncing or truncating, the store refuses further use ({@code
  * UNAVAILABLE}): what the disk holds is then unknown, and reopening recovers it from the disk.
@@ -36,6 +43,7 @@ public final class FileWalStore implements WalStore, AutoCloseable {
     private final WalStoreCounters counters = new WalStoreCounters();
     private final Lsn start;
     private final TreeSet<Long> dirty = new TreeSet<>();
+    private final RecordBoundaries records;
     private Lsn writeLsn;
     private Lsn flushLsn;
     private XenonException failure;
@@ -47,6 +55,7 @@ public final class FileWalStore implements WalStore, AutoCloseable {
         this.start = start;
         this.writeLsn = end;
         this.flushLsn = end;
+        this.records = new RecordBoundaries(end);
     }
 
     /** {@link #open(Path, Lsn, Lsn, Executor)} without making segment files ahead of need. */
@@ -123,6 +132,13 @@ public final class FileWalStore implements WalStore, AutoCloseable {
         }
         Lsn end = begin.plus(data.size());
         long began = System.nanoTime();
+        Lsn lastRecordEnd = records.last();
+        try {
+            records.accept(begin, data);
+        } catch (XenonException notWal) {
+            records.restart(lastRecordEnd, read(lastRecordEnd, (int) writeLsn.minus(lastRecordEnd)));
+            throw notWal;
+        }
         long pos = begin.value();
         int done = 0;
         try {
@@ -178,7 +194,7 @@ public final class FileWalStore implements WalStore, AutoCloseable {
             throw fail("syncing", files.path(segno), e);
         }
         dirty.clear();
-        flushLsn = writeLsn;
+        flushLsn = records.last();
         counters.flushes.incrementAndGet();
         return flushLsn;
     }
@@ -203,6 +219,7 @@ public final class FileWalStore implements WalStore, AutoCloseable {
             throw fail("truncating wal at " + end + " in", files.dir(), e);
         }
         dirty.clear();
+        records.restart(end, ByteString.EMPTY);
         writeLsn = end;
         flushLsn = end;
         counters.truncations.incrementAndGet();

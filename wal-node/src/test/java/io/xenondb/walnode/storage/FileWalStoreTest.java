@@ -168,6 +168,64 @@ class FileWalStoreTest {
     }
 
     @Test
+    void aRecordSplitOverWritesIsAcknowledgedOnlyOnceComplete() {
+        SyntheticWal wal = new SyntheticWal(SEG1);
+        List<Chunk> before = wal.appendUntil(SEG1.plus(20_000), 3000);
+        Chunk big = wal.append(300_000);
+        Chunk after = wal.append(100);
+        Lsn boundary = big.begin();
+        ByteString first = big.bytes().substring(0, 131_072);
+        ByteString second = big.bytes().substring(131_072, 262_144);
+        try (FileWalStore store = FileWalStore.open(dir, SEG1, SEG1)) {
+            writeAll(store, before);
+            store.write(boundary, first);
+            assertThat(store.flush()).isEqualTo(boundary);
+            store.write(boundary.plus(first.size()), second);
+            assertThat(store.flush()).isEqualTo(boundary);
+            assertThat(store.flushLsn()).isEqualTo(boundary);
+            assertThat(store.writeLsn()).isEqualTo(boundary.plus(262_144));
+        }
+        // A crash now: the durable part of the record is not a record, and the flush lsn acknowledged survives.
+        try (FileWalStore store = FileWalStore.open(dir, SEG1, boundary)) {
+            assertThat(store.flushLsn()).isEqualTo(boundary);
+            store.write(boundary, big.bytes().substring(0, 200_000));
+            store.write(boundary.plus(200_000), big.bytes().substring(200_000));
+            store.write(after.begin(), after.bytes());
+            assertThat(store.flush()).isEqualTo(after.end());
+        }
+        try (FileWalStore store = FileWalStore.open(dir, SEG1, big.end())) {
+            assertThat(store.flushLsn()).isEqualTo(after.end());
+        }
+    }
+
+    @Test
+    void bytesThatAreNotWalAreRefusedBeforeTheyReachTheDisk() {
+        SyntheticWal wal = new SyntheticWal(SEG1);
+        Chunk first = wal.append(100);
+        Chunk big = wal.append(20_000);
+        byte[] junk = new byte[5000];
+        new java.util.Random(3).nextBytes(junk);
+        try (FileWalStore store = FileWalStore.open(dir, SEG1, SEG1)) {
+            store.write(first.begin(), first.bytes());
+            assertThat(code(() -> store.write(first.end(), ByteString.copyFrom(junk))))
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(code(() -> store.write(first.end(), ByteString.copyFrom(new byte[64]))))
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(store.writeLsn()).isEqualTo(first.end());
+            assertThat(SegmentDisk.allZero(dir, first.end(), first.end().plus(junk.length)))
+                    .isTrue();
+
+            // Half a record, then a bad continuation: refused; the good continuation is still accepted.
+            store.write(big.begin(), big.bytes().substring(0, 10_000));
+            ByteString badRest = ByteString.copyFrom(new byte[big.bytes().size() - 10_000]);
+            assertThat(code(() -> store.write(big.begin().plus(10_000), badRest)))
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            store.write(big.begin().plus(10_000), big.bytes().substring(10_000));
+            assertThat(store.flush()).isEqualTo(big.end());
+        }
+    }
+
+    @Test
     void misuseIsRefusedWithTypedErrorsAndLeavesTheStoreUsable() {
         SyntheticWal wal = new SyntheticWal(SEG1);
         Chunk first = wal.append(100);

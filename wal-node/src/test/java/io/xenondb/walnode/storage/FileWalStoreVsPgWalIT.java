@@ -204,6 +204,40 @@ class FileWalStoreVsPgWalIT {
     }
 
     @Test
+    void walSentInProposerSizedPiecesIsAcknowledgedAtRecordBoundariesOnly(@TempDir Path dir) {
+        java.util.Set<Lsn> recordEnds = new java.util.HashSet<>(boundaries);
+        Random random = new Random(4);
+        Lsn pos = start();
+        Lsn crashAt = boundaries.get(boundaries.size() * 2 / 3).plus(100); // inside a record
+        Lsn acknowledged;
+        try (FileWalStore store = FileWalStore.open(dir, start(), start())) {
+            while (pos.isBefore(crashAt)) {
+                int pieces = 1 + random.nextInt(4);
+                for (int k = 0; k < pieces && pos.isBefore(crashAt); k++) {
+                    Lsn to = Lsn.min(crashAt, pos.plus(1 + random.nextInt(128 * 1024)));
+                    store.write(pos, ByteString.copyFrom(pgBytes(pos, to)));
+                    pos = to;
+                }
+                Lsn flushed = store.flush();
+                assertThat(recordEnds).contains(flushed);
+                assertThat(flushed).isLessThanOrEqualTo(pos);
+            }
+            acknowledged = store.flushLsn();
+        }
+        try (FileWalStore store = FileWalStore.open(dir, start(), acknowledged)) {
+            assertThat(store.flushLsn()).isEqualTo(acknowledged);
+            pos = acknowledged;
+            while (pos.isBefore(end())) {
+                Lsn to = Lsn.min(end(), pos.plus(1 + random.nextInt(128 * 1024)));
+                store.write(pos, ByteString.copyFrom(pgBytes(pos, to)));
+                pos = to;
+            }
+            assertThat(store.flush()).isEqualTo(end());
+        }
+        assertThat(segmentBytes(dir, start(), end())).isEqualTo(pgBytes(start(), end()));
+    }
+
+    @Test
     void aTornRecordAcrossASegmentBoundaryIsCutAndTheRestAppendsIdentically(@TempDir Path dir) {
         DecodedRecord straddler = records.stream()
                 .filter(FileWalStoreVsPgWalIT::straddlesSegments)
