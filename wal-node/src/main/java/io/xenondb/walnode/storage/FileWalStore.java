@@ -6,8 +6,8 @@ import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.walnode.consensus.storage.WalStore;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -251,35 +251,18 @@ public final class FileWalStore implements WalStore, AutoCloseable {
                     "wal read at " + begin + " of " + maxBytes + " bytes (expected: between " + start + " and "
                             + writeLsn + ", maxBytes >= 0)");
         }
-        int size = (int) Math.min(maxBytes, writeLsn.minus(begin));
-        byte[] out = new byte[size];
-        long pos = begin.value();
-        int done = 0;
-        while (done < size) {
-            long segno = Lsn.of(pos).segmentNumber();
-            long offset = Lsn.of(pos).segmentOffset();
-            int n = (int) Math.min(size - done, SegmentFiles.SEGMENT_SIZE - offset);
-            try {
-                int got = FileSync.readFully(files.channel(segno, dirty), ByteBuffer.wrap(out, done, n), offset);
-                if (got < n) {
-                    throw missing(segno, "ends at offset " + (offset + got));
-                }
-            } catch (NoSuchFileException e) {
-                throw missing(segno, "is missing");
-            } catch (IOException e) {
-                throw FileSync.unavailable("reading wal at " + Lsn.of(pos) + " from", files.path(segno), e);
-            }
-            done += n;
-            pos += n;
+        byte[] out = new byte[(int) Math.min(maxBytes, writeLsn.minus(begin))];
+        try {
+            files.read(begin.value(), out, dirty);
+        } catch (NoSuchFileException | EOFException e) {
+            throw new XenonException(
+                    ErrorCode.WAL_CORRUPT,
+                    "wal segment " + e.getMessage() + " (expected: full segments below the write lsn " + writeLsn + ")",
+                    e);
+        } catch (IOException e) {
+            throw FileSync.unavailable("reading wal at " + begin + " from", files.dir(), e);
         }
         return UnsafeByteOperations.unsafeWrap(out);
-    }
-
-    private XenonException missing(long segno, String what) {
-        return new XenonException(
-                ErrorCode.WAL_CORRUPT,
-                "wal segment " + files.path(segno) + " " + what + " (expected: a full segment below the write lsn "
-                        + writeLsn + ")");
     }
 
     /** Closes the files without syncing: writes not flushed may be lost, as in a crash. Idempotent. */

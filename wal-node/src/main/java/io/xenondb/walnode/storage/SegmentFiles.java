@@ -2,6 +2,7 @@ package io.xenondb.walnode.storage;
 
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.wal.WalSegmentName;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -95,6 +96,25 @@ final class SegmentFiles implements AutoCloseable {
                 it.remove();
                 eldest.getValue().close();
             }
+        }
+    }
+
+    /**
+     * Fills {@code out} with the bytes from LSN {@code pos} on, across segments.
+     *
+     * @throws NoSuchFileException if a segment file is missing, {@link EOFException} if one is short
+     */
+    void read(long pos, byte[] out, Set<Long> pinned) throws IOException {
+        int done = 0;
+        while (done < out.length) {
+            Lsn at = Lsn.of(pos + done);
+            int n = (int) Math.min(out.length - done, SEGMENT_SIZE - at.segmentOffset());
+            int got = FileSync.readFully(
+                    channel(at.segmentNumber(), pinned), ByteBuffer.wrap(out, done, n), at.segmentOffset());
+            if (got < n) {
+                throw new EOFException(path(at.segmentNumber()) + " ends at offset " + (at.segmentOffset() + got));
+            }
+            done += n;
         }
     }
 
