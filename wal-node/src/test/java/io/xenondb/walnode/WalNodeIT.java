@@ -1,7 +1,6 @@
 package io.xenondb.walnode;
 
 import static io.xenondb.walnode.WalServiceProtos.append;
-import static io.xenondb.walnode.WalServiceProtos.bytes;
 import static io.xenondb.walnode.WalServiceProtos.elect;
 import static io.xenondb.walnode.WalServiceProtos.greet;
 import static io.xenondb.walnode.WalServiceProtos.read;
@@ -49,7 +48,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +64,8 @@ import reactor.core.publisher.Sinks;
 @Tag("wal-service")
 class WalNodeIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final long START = 0x2000000L; // a segment start, as a new timeline's WAL is
+    /** Where every test's timeline starts: where the sample of real WAL starts. */
+    private static long START;
 
     private static FakeBroker broker;
     private static ConfigurableApplicationContext node;
@@ -77,10 +76,12 @@ class WalNodeIT {
     private static ListenAddress httpAddress;
     private static HttpClient http;
 
-    private final Random random = new Random(42);
+    /** Real WAL, record by record: the file store takes nothing else. */
+    private final PgWal.Cursor pg = PgWal.sample().cursor();
 
     @BeforeAll
     static void startNode() throws Exception {
+        START = PgWal.sample().start().value();
         broker = new FakeBroker(0);
         Path datadir = Files.createTempDirectory(Path.of("target"), "wal-node-it-");
         node = WalNodeApplication.start(
@@ -119,9 +120,9 @@ class WalNodeIT {
     void electedProposerAppendsAndReadersSeeExactlyTheCommittedWalThenFollowTheTail() throws Exception {
         TenantTimelineId timeline = newTimeline();
         elected(timeline, 1);
-        ByteString a = bytes(random, 3000);
-        ByteString b = bytes(random, 5000);
-        ByteString c = bytes(random, 700);
+        ByteString a = pg.next(3000);
+        ByteString b = pg.next(5000);
+        ByteString c = pg.next(700);
 
         Appender appender = new Appender(timeline);
         appender.send(append(timeline, 1, START, a, START));
@@ -153,7 +154,7 @@ class WalNodeIT {
     void readWithAnEndLsnCompletesThere() throws Exception {
         TenantTimelineId timeline = newTimeline();
         elected(timeline, 1);
-        ByteString data = bytes(random, 300_000); // more than two read chunks
+        ByteString data = pg.next(300_000); // more than two read chunks
         Appender appender = new Appender(timeline);
         long position = START;
         for (int offset = 0; offset < data.size(); offset += 100_000) {
@@ -183,7 +184,7 @@ class WalNodeIT {
         assertThat(newer.getVoteGiven()).isTrue();
 
         Appender appender = new Appender(timeline);
-        appender.send(append(timeline, 1, START, bytes(random, 100), START));
+        appender.send(append(timeline, 1, START, pg.next(100), START));
         AppendResponse refused = appender.next();
 
         assertThat(refused.getRefusal().getReason()).isEqualTo(RefusalReason.REFUSAL_REASON_STALE_TERM);
@@ -205,7 +206,7 @@ class WalNodeIT {
         int appends = 200;
         long position = START;
         for (int i = 0; i < appends; i++) {
-            ByteString piece = bytes(random, 8192);
+            ByteString piece = pg.next(8192);
             appender.send(append(timeline, 1, position, piece, position));
             position += piece.size();
         }
@@ -234,7 +235,7 @@ class WalNodeIT {
                         .block(TIMEOUT))
                 .satisfies(e ->
                         assertThat(GrpcErrors.toXenonException(e).getMessage()).startsWith("tenant_id: "));
-        assertThatThrownBy(() -> Flux.from(wal.append(Flux.just(append(unknown, 1, START, bytes(random, 10), START))))
+        assertThatThrownBy(() -> Flux.from(wal.append(Flux.just(append(unknown, 1, START, pg.next(10), START))))
                         .blockLast(TIMEOUT))
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
@@ -261,7 +262,7 @@ class WalNodeIT {
 
         // A proposer of term 1 writes and commits some WAL: the HTTP view follows.
         elected(timeline, 1);
-        ByteString data = bytes(random, 1000);
+        ByteString data = pg.next(1000);
         Appender appender = new Appender(timeline);
         appender.send(append(timeline, 1, START, data, START));
         appender.send(append(timeline, 1, START + data.size(), ByteString.EMPTY, START + data.size()));
@@ -283,7 +284,7 @@ class WalNodeIT {
         assertThat(lower.previousTerm()).isEqualTo(Term.of(10));
         assertThat(lower.currentTerm()).isEqualTo(Term.of(10));
         // The bumped term fences the old proposer off.
-        appender.send(append(timeline, 1, START + data.size(), bytes(random, 10), START));
+        appender.send(append(timeline, 1, START + data.size(), pg.next(10), START));
         assertThat(appender.next().getRefusal().getTerm()).isEqualTo(10);
 
         assertThat(client.deleteTimeline(timeline).dirExisted()).isTrue();
@@ -362,8 +363,9 @@ class WalNodeIT {
         TenantTimelineId timeline = newTimeline();
         elected(timeline, 1);
         Appender appender = new Appender(timeline);
-        appender.send(append(timeline, 1, START, bytes(random, 4096), START));
-        appender.awaitFlush(START + 4096);
+        ByteString data = pg.next(4096);
+        appender.send(append(timeline, 1, START, data, START));
+        appender.awaitFlush(START + data.size());
         appender.close();
 
         HttpResponse<String> metrics = request("GET", "/metrics", null);
@@ -377,7 +379,7 @@ class WalNodeIT {
                 .contains("safekeeper_timelines ")
                 .contains("safekeeper_wal_receivers")
                 .contains("safekeeper_flush_lsn{tenant_id=\"" + timeline.tenantId() + "\",timeline_id=\""
-                        + timeline.timelineId() + "\"} " + (double) (START + 4096))
+                        + timeline.timelineId() + "\"} " + (double) (START + data.size()))
                 .contains("safekeeper_commit_lsn{")
                 .contains("safekeeper_acceptor_term{");
         assertThat(request("GET", "/health", null).body()).contains("\"status\":\"UP\"");
@@ -414,15 +416,16 @@ class WalNodeIT {
         TenantTimelineId timeline = newTimeline();
         elected(timeline, 1);
         Appender appender = new Appender(timeline);
-        appender.send(append(timeline, 1, START, bytes(random, 100), START));
-        appender.send(append(timeline, 1, START + 100, ByteString.EMPTY, START + 100));
-        assertThat(appender.awaitCommit(START + 100).getFlushLsn()).isEqualTo(START + 100);
+        long end = START + pg.next(100).size();
+        appender.send(append(timeline, 1, START, PgWal.sample().bytes(Lsn.of(START), Lsn.of(end)), START));
+        appender.send(append(timeline, 1, end, ByteString.EMPTY, end));
+        assertThat(appender.awaitCommit(end).getFlushLsn()).isEqualTo(end);
         appender.close();
 
         broker = new FakeBroker(port);
         SafekeeperTimelineInfo info = broker.await(
                 i -> TenantTimelineId.fromProto(i.getTenantTimelineId()).equals(timeline), Duration.ofSeconds(10));
-        assertThat(info.getCommitLsn()).isEqualTo(START + 100);
+        assertThat(info.getCommitLsn()).isEqualTo(end);
     }
 
     @Test
@@ -430,8 +433,9 @@ class WalNodeIT {
         TenantTimelineId timeline = newTimeline();
         elected(timeline, 1);
         Appender appender = new Appender(timeline);
-        appender.send(append(timeline, 1, START, bytes(random, 100), START));
-        appender.awaitFlush(START + 100);
+        ByteString data = pg.next(100);
+        appender.send(append(timeline, 1, START, data, START));
+        appender.awaitFlush(START + data.size());
         Reader reader = new Reader(timeline, START, 0);
 
         client.deleteTimeline(timeline);

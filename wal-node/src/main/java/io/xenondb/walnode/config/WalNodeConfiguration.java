@@ -5,10 +5,12 @@ import io.xenondb.walnode.broker.BrokerPublisher;
 import io.xenondb.walnode.grpc.WalGrpcService;
 import io.xenondb.walnode.http.HttpErrorHandler;
 import io.xenondb.walnode.metrics.WalNodeMetrics;
-import io.xenondb.walnode.timeline.InMemoryTimelineStorageFactory;
+import io.xenondb.walnode.timeline.FileTimelineStorageFactory;
 import io.xenondb.walnode.timeline.TimelineRegistry;
 import io.xenondb.walnode.timeline.TimelineStorageFactory;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,10 +33,16 @@ public class WalNodeConfiguration {
         return new WalNodeMetrics(registry);
     }
 
-    /** THE choice of storage for every timeline. */
+    /** Threads that zero-fill the next WAL segment of a timeline ahead of need. */
+    @Bean(destroyMethod = "close")
+    ExecutorService segmentPreallocator() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    /** THE choice of storage for every timeline: files under the data directory. */
     @Bean
-    TimelineStorageFactory timelineStorageFactory(DataDirectory dataDirectory) {
-        return new InMemoryTimelineStorageFactory();
+    TimelineStorageFactory timelineStorageFactory(DataDirectory dataDirectory, ExecutorService segmentPreallocator) {
+        return new FileTimelineStorageFactory(dataDirectory.path(), segmentPreallocator);
     }
 
     @Bean
