@@ -347,8 +347,15 @@ class WalNodeIT {
         assertError(request("GET", "/v1/no/such/route", null), 404, "GET /v1/no/such/route: ");
         assertError(request("PUT", "/v1/status", "{}"), 405, "PUT /v1/status: ");
 
-        // The valid request still works after all that.
-        assertThat(post("/v1/tenant/timeline", valid).statusCode()).isEqualTo(200);
+        // The valid request still works after all that, whatever content type it claims (curl -d sends a form's).
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/tenant/timeline"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(valid))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(client.timelineStatus(timeline).timelineStartLsn()).isEqualTo(Lsn.parse("0/2000000"));
         assertError(
                 post(
                         "/v1/tenant/" + timeline.tenantId() + "/timeline/" + timeline.timelineId() + "/term_bump",
