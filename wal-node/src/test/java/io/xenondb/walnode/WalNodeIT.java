@@ -399,11 +399,11 @@ class WalNodeIT {
         elected(timeline, 3);
 
         SafekeeperTimelineInfo info = broker.await(
-                i -> TenantTimelineId.fromProto(i.getTenantTimelineId()).equals(timeline) && i.getTerm() == 3,
+                i -> TenantTimelineId.fromProto(i.getTenantTimelineId()).equals(timeline) && i.getLastLogTerm() == 3,
                 Duration.ofSeconds(5));
 
         assertThat(info.getSafekeeperId()).isEqualTo(7);
-        assertThat(info.getLastLogTerm()).isEqualTo(3);
+        assertThat(info.getTerm()).isEqualTo(3);
         assertThat(info.getFlushLsn()).isEqualTo(START);
         assertThat(info.getCommitLsn()).isEqualTo(START);
         assertThat(info.getLocalStartLsn()).isEqualTo(START);
