@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A serial executor that hands its work over in batches: {@link #submit} from any thread queues an item, and at
@@ -15,6 +17,8 @@ import java.util.function.Consumer;
  * may keep unsynchronized state.
  */
 final class SerialBatches<W> {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialBatches.class);
+
     private final Queue<W> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Executor executor;
@@ -46,7 +50,12 @@ final class SerialBatches<W> {
                 }
                 continue;
             }
-            handler.accept(batch);
+            try {
+                handler.accept(batch);
+            } catch (RuntimeException | Error e) {
+                // A handler is expected to deal with its own failures; if one escapes, later work must still run.
+                LOG.error("a batch of {} item(s) failed", batch.size(), e);
+            }
         }
     }
 }
