@@ -243,6 +243,26 @@ class WalNodeIT {
     }
 
     @Test
+    void aMalformedAppendEndsItsStreamWithTheReasonAndTheTimelineGoesOn() throws Exception {
+        TenantTimelineId timeline = newTimeline();
+        elected(timeline, 1);
+        ByteString data = pg.next(2000);
+        Appender bad = new Appender(timeline);
+        bad.send(append(timeline, 1, START, data, START).toBuilder()
+                .setEndLsn(START + 1)
+                .build());
+
+        StatusRuntimeException error = bad.awaitError();
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(error.getStatus().getDescription()).startsWith("append: [");
+
+        Appender good = new Appender(timeline);
+        good.send(append(timeline, 1, START, data, START));
+        assertThat(good.awaitFlush(START + data.size()).getFlushLsn()).isEqualTo(START + data.size());
+        good.close();
+    }
+
+    @Test
     void everyHttpRouteThroughTheClient() throws Exception {
         assertThat(client.status().id()).isEqualTo(NodeId.of(7));
         TenantTimelineId timeline = new TenantTimelineId(TenantId.generate(), TimelineId.generate());
