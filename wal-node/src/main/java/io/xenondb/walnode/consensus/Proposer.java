@@ -308,9 +308,9 @@ public final class Proposer {
         if (faults.commitCountsVoteFlush()) {
             won.votes().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
         }
-        if (replication.completeSyncIfDone()) {
-            return;
-        }
+        // SYNC mode sends Elect too, even when the voters already know everything up to the term start is
+        // committed: the term must be in their histories, or a later election could take an older term's
+        // longer, uncommitted log as its donor.
         for (Peer peer : peers.values()) {
             if (peer.phase == Peer.Phase.VOTED) {
                 sendElect(peer);

@@ -73,19 +73,6 @@ final class Replication {
         return syncCompleted;
     }
 
-    /**
-     * SYNC mode: if every node already holds the term start and it is known committed (the voters' truncate
-     * LSN reached it), there is nothing to do.
-     */
-    boolean completeSyncIfDone() {
-        if (config.isSync() && !truncateLsn.isBefore(termStart)) {
-            commitLsn = termStart;
-            out.add(new CommitLsnAdvanced(commitLsn));
-            finishSync();
-        }
-        return syncCompleted;
-    }
-
     /** {@code peer} accepted our Elect: stream to it from its start point. */
     void activate(Peer peer) {
         peer.phase = Peer.Phase.ACTIVE;

@@ -97,6 +97,37 @@ class ConsensusScenarioTest {
     }
 
     @Test
+    void aSyncWithNothingToRecoverStillRecordsItsTermSoAnOldUncommittedTailCannotWinLater() {
+        TestCluster.Compute old = cluster.syncAndStart("old", 0, 1, 2);
+        old.write(100);
+        old.tick(); // heartbeats carry the truncate LSN: every node learns that all of it is on every node
+        Lsn committed = old.commit;
+        assertThat(committed).isEqualTo(old.walEnd);
+
+        // Node 0 alone gets an uncommitted tail of the old term.
+        old.cut(1);
+        old.cut(2);
+        old.write(50);
+
+        // A sync over nodes 1 and 2 has nothing to recover, but it must still record its term on them:
+        // otherwise a later election takes node 0's longer old-term log as the donor and commits its tail.
+        TestCluster.Compute sync = cluster.sync("sync", 1, 2);
+        assertThat(sync.synced).isEqualTo(committed);
+        assertThat(termAt(1, committed)).isEqualTo(sync.term);
+        assertThat(termAt(2, committed)).isEqualTo(sync.term);
+
+        TestCluster.Compute next = cluster.syncAndStart("next", 0, 1, 2);
+        assertThat(next.termStart).isEqualTo(committed);
+        next.write(30);
+        assertThat(next.commit).isEqualTo(next.walEnd);
+        assertThat(next.stopped).isNull();
+        for (int node = 0; node < 3; node++) {
+            assertHolds(node, next.walEnd);
+        }
+        assertThat(termAt(0, committed)).isEqualTo(next.term);
+    }
+
+    @Test
     void walCommittedOnPartOfTheMajorityIsRecoveredToTheOthers() {
         TestCluster.Compute first = cluster.syncAndStart("first", 0, 1, 2);
         first.cut(2);
