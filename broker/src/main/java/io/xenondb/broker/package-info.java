@@ -1,6 +1,5 @@
 /**
- * Storage broker (Neon's storage_broker): gRPC pub/sub of WAL-node timeline state.
- *
- * <p>Not built yet: see the open issues. DESIGN.md describes what lands here.
+ * Storage broker (Neon's storage_broker): the Spring application that serves {@code storage_broker.BrokerService},
+ * WAL nodes' timeline state fanned out to every interested subscriber, plus {@code /metrics} and health over HTTP.
  */
 package io.xenondb.broker;

@@ -1,5 +1,6 @@
 package io.xenondb.cli;
 
+import io.xenondb.cli.waldump.WaldumpCommand;
 import io.xenondb.shared.error.XenonException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = XenonCli.Version.class,
         description = "Xenon: serverless PostgreSQL for the JVM.",
-        subcommands = {StartCommand.class})
+        subcommands = {StartCommand.class, WaldumpCommand.class})
 public final class XenonCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,2 @@
+/** Implementation details of the PostgreSQL runtime: processes, OS users, files; not an API. */
+package io.xenondb.pgruntime.internal;
