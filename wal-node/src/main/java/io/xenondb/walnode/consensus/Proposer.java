@@ -6,7 +6,6 @@ import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.Term;
 import io.xenondb.shared.lsn.Lsn;
-import io.xenondb.walnode.consensus.ProposerEffect.CommitLsnAdvanced;
 import io.xenondb.walnode.consensus.ProposerEffect.Elected;
 import io.xenondb.walnode.consensus.ProposerEffect.ReadFromNode;
 import io.xenondb.walnode.consensus.ProposerEffect.ReadLocal;
@@ -14,14 +13,12 @@ import io.xenondb.walnode.consensus.ProposerEffect.Send;
 import io.xenondb.walnode.consensus.ProposerEffect.StopReason;
 import io.xenondb.walnode.consensus.ProposerEffect.Stopped;
 import io.xenondb.walnode.consensus.ProposerEffect.SyncCompleted;
-import io.xenondb.walnode.consensus.message.AppendRequest;
 import io.xenondb.walnode.consensus.message.AppendResponse;
 import io.xenondb.walnode.consensus.message.ElectRequest;
 import io.xenondb.walnode.consensus.message.ElectResponse;
 import io.xenondb.walnode.consensus.message.GreetRequest;
 import io.xenondb.walnode.consensus.message.GreetResponse;
 import io.xenondb.walnode.consensus.message.ProposerMessage;
-import io.xenondb.walnode.consensus.message.ReadWalRequest;
 import io.xenondb.walnode.consensus.message.Refusal;
 import io.xenondb.walnode.consensus.message.RefusalReason;
 import io.xenondb.walnode.consensus.message.TermHistory;
@@ -29,7 +26,6 @@ import io.xenondb.walnode.consensus.message.VoteRequest;
 import io.xenondb.walnode.consensus.message.VoteResponse;
 import io.xenondb.walnode.consensus.message.WalChunk;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +58,8 @@ public final class Proposer {
     private Phase phase = Phase.GREETING;
     private Term maxSeenTerm = Term.ZERO;
     private Term term = Term.ZERO;
-    private NodeId donor;
-    private Lsn termStart = Lsn.INVALID;
-    private TermHistory history = TermHistory.EMPTY;
-    private Lsn commitLsn = Lsn.INVALID;
-    private Lsn truncateLsn = Lsn.INVALID;
-    // Local WAL below this could not be re-read (PostgreSQL recycled it): take it from an up-to-date node.
-    private Lsn localFloor = Lsn.INVALID;
-    private List<ProposerEffect> out = new ArrayList<>();
+    private Replication replication;
+    private final List<ProposerEffect> out = new ArrayList<>();
 
     public Proposer(ProposerConfig config) {
         this(config, ProtocolFaults.NONE);
@@ -192,12 +182,7 @@ public final class Proposer {
             // The node moved since it reported its position: ask again (the vote request doubles as a status).
             askVote(peer);
         } else {
-            peer.phase = Peer.Phase.ACTIVE;
-            peer.acceptedElect = true;
-            peer.streamingAt = peer.startStreamingAt;
-            peer.sessionFlush = peer.startStreamingAt;
-            peer.sentAnything = false;
-            pump(peer);
+            replication.activate(peer);
         }
         return drain();
     }
@@ -222,14 +207,7 @@ public final class Proposer {
                     "append response from node " + peer.id + ": term " + response.term() + " without refusal"
                             + " (expected: term " + term + ", which the node accepted)");
         } else {
-            // Only flushes acknowledged in our term, after our Elect, are our WAL: those alone count for commit.
-            peer.ackedFlush = Lsn.max(peer.ackedFlush, response.flushLsn());
-            peer.ackedCommit = Lsn.max(peer.ackedCommit, response.commitLsn());
-            if (peer.phase == Peer.Phase.ACTIVE) {
-                peer.sessionFlush = Lsn.max(peer.sessionFlush, response.flushLsn());
-            }
-            updateCommit();
-            pump(peer);
+            replication.onAcknowledged(peer, response);
         }
         return drain();
     }
@@ -237,16 +215,8 @@ public final class Proposer {
     /** WAL read for {@code forNode} (answer to {@link ReadFromNode} or {@link ReadLocal}). */
     public List<ProposerEffect> onWalRead(NodeId forNode, WalChunk chunk) {
         Peer peer = peer(forNode);
-        Peer.PendingRead read = peer.pendingRead;
-        if (phase != Phase.ELECTED || read == null || !read.begin().equals(chunk.beginLsn())) {
-            return drain();
-        }
-        peer.pendingRead = null;
-        if (chunk.walData().isEmpty() || chunk.walData().size() > read.end().minus(read.begin())) {
-            peer.readBackoff = true;
-        } else if (peer.phase == Peer.Phase.ACTIVE && peer.streamingAt.equals(read.begin())) {
-            sendAppend(peer, chunk.walData());
-            pump(peer);
+        if (phase == Phase.ELECTED) {
+            replication.onRead(peer, chunk);
         }
         return drain();
     }
@@ -254,20 +224,17 @@ public final class Proposer {
     /** A read for {@code forNode} failed; {@code refusal} if the source refused it. Retried on a later tick. */
     public List<ProposerEffect> onWalReadFailed(NodeId forNode, Lsn begin, Optional<Refusal> refusal) {
         Peer peer = peer(forNode);
-        Peer.PendingRead read = peer.pendingRead;
-        if (phase != Phase.ELECTED || read == null || !read.begin().equals(begin)) {
+        if (phase != Phase.ELECTED) {
             return drain();
         }
-        peer.pendingRead = null;
-        peer.readBackoff = true;
         refusal.ifPresent(r -> see(r.term()));
         if (refusal.isPresent() && refusal.get().term().isAfter(term)) {
             stop(
                     StopReason.HIGHER_TERM,
-                    "node " + read.source() + " refused a recovery read with term "
+                    "a recovery read for node " + forNode + " was refused with term "
                             + refusal.get().term());
-        } else if (read.source() == null) {
-            localFloor = Lsn.max(localFloor, read.end());
+        } else {
+            replication.onReadFailed(peer, begin);
         }
         return drain();
     }
@@ -279,7 +246,7 @@ public final class Proposer {
         }
         localWal.append(begin, data);
         if (phase == Phase.ELECTED) {
-            peers.values().forEach(this::pump);
+            replication.pumpAll();
         }
         return drain();
     }
@@ -287,10 +254,7 @@ public final class Proposer {
     /** Time passes: retry what waited (failed reads). */
     public List<ProposerEffect> onTick() {
         if (phase == Phase.ELECTED) {
-            for (Peer peer : peers.values()) {
-                peer.readBackoff = false;
-                pump(peer);
-            }
+            replication.onTick();
         }
         return drain();
     }
@@ -300,8 +264,9 @@ public final class Proposer {
         return term;
     }
 
+    /** True once elected (also after a terminal effect that followed the election). */
     public boolean isElected() {
-        return phase == Phase.ELECTED || (phase == Phase.DONE && termStart.isValid());
+        return replication != null;
     }
 
     /** True after a terminal effect ({@link Stopped} or {@link SyncCompleted}). */
@@ -309,20 +274,22 @@ public final class Proposer {
         return phase == Phase.DONE;
     }
 
+    /** Where the won term's WAL starts; {@link Lsn#INVALID} before the election. */
     public Lsn termStartLsn() {
-        return termStart;
+        return replication == null ? Lsn.INVALID : replication.termStart;
     }
 
+    /** The proposer's history (the donor's plus its own term); empty before the election. */
     public TermHistory termHistory() {
-        return history;
+        return replication == null ? TermHistory.EMPTY : replication.history;
     }
 
     public Lsn commitLsn() {
-        return commitLsn;
+        return replication == null ? Lsn.INVALID : replication.commitLsn();
     }
 
     public Lsn truncateLsn() {
-        return truncateLsn;
+        return replication == null ? Lsn.INVALID : replication.truncateLsn();
     }
 
     private void onCampaignVote(Peer peer, Term asked, VoteResponse response) {
@@ -361,6 +328,7 @@ public final class Proposer {
 
     private void becomeElected() {
         VoteResponse best = null;
+        Lsn truncateLsn = Lsn.INVALID;
         for (VoteResponse vote : votes.values()) {
             int byTerm = best == null ? 1 : vote.lastLogTerm().compareTo(best.lastLogTerm());
             if (byTerm > 0 || (byTerm == 0 && vote.flushLsn().isAfter(best.flushLsn()))) {
@@ -368,9 +336,9 @@ public final class Proposer {
             }
             truncateLsn = Lsn.max(truncateLsn, vote.truncateLsn());
         }
-        donor = best.nodeId();
-        termStart = best.flushLsn();
-        history = best.termHistory().upTo(termStart).append(term, termStart);
+        Lsn termStart = best.flushLsn();
+        TermHistory history = best.termHistory().upTo(termStart).append(term, termStart);
+        replication = new Replication(config, faults, peers, localWal, out, term, history, best.nodeId(), truncateLsn);
         phase = Phase.ELECTED;
         if (!config.isSync() && !termStart.equals(config.startLsn())) {
             stop(
@@ -379,15 +347,11 @@ public final class Proposer {
                             + config.startLsn());
             return;
         }
-        out.add(new Elected(term, termStart, history, donor));
+        out.add(new Elected(term, termStart, history, best.nodeId()));
         if (faults.commitCountsVoteFlush()) {
             votes.values().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
         }
-        if (config.isSync() && !truncateLsn.isBefore(termStart)) {
-            // Everything up to the term start is already on every node and known committed.
-            commitLsn = termStart;
-            out.add(new CommitLsnAdvanced(commitLsn));
-            finishSync();
+        if (replication.completeSyncIfDone()) {
             return;
         }
         for (Peer peer : peers.values()) {
@@ -405,127 +369,18 @@ public final class Proposer {
 
     private void sendElect(Peer peer) {
         VoteResponse info = peer.voteInfo;
+        TermHistory history = replication.history;
         peer.startStreamingAt = TermHistory.highestCommonPoint(history, info.termHistory(), info.flushLsn())
                 .map(point -> point.startLsn())
                 .orElse(history.first().orElseThrow().startLsn());
         peer.phase = Peer.Phase.AWAIT_ELECT;
-        send(peer, new ElectRequest(config.timeline(), term, termStart, history, peer.startStreamingAt));
-    }
-
-    /** Sends what {@code peer} can take now: WAL up to the end available, else a heartbeat with news. */
-    private void pump(Peer peer) {
-        if (phase != Phase.ELECTED || peer.phase != Peer.Phase.ACTIVE) {
-            return;
-        }
-        Lsn target = config.isSync() ? termStart : Lsn.max(termStart, localWal.end());
-        while (peer.streamingAt.isBefore(target)) {
-            if (peer.pendingRead != null || peer.inflightBytes() >= config.maxInflightBytes()) {
-                return;
-            }
-            Lsn begin = peer.streamingAt;
-            Lsn end = Lsn.min(begin.plus(config.maxAppendBytes()), target);
-            if (begin.isBefore(termStart)) {
-                end = Lsn.min(end, termStart);
-            }
-            ByteString buffered = begin.isBefore(termStart) ? null : localWal.read(begin, end);
-            if (buffered == null) {
-                requestRead(peer, begin, end);
-                return;
-            }
-            sendAppend(peer, buffered);
-        }
-        if (!peer.sentAnything || !peer.sentCommit.equals(commitLsn) || !peer.sentTruncate.equals(truncateLsn)) {
-            sendAppend(peer, ByteString.EMPTY);
-        }
-    }
-
-    private void requestRead(Peer peer, Lsn begin, Lsn end) {
-        if (peer.readBackoff) {
-            return;
-        }
-        if (!begin.isBefore(termStart) && !begin.isBefore(localFloor)) {
-            peer.pendingRead = new Peer.PendingRead(begin, end, null);
-            out.add(new ReadLocal(peer.id, begin, end));
-            return;
-        }
-        // Recovery: the donor's WAL below the term start is our log; so is any node's WAL up to the flush LSN
-        // it acknowledged in our term.
-        Peer source = null;
-        Lsn sourceEnd = Lsn.INVALID;
-        Peer donorPeer = peers.get(donor);
-        if (begin.isBefore(termStart) && donorPeer != peer && donorPeer.isConnected()) {
-            source = donorPeer;
-            sourceEnd = termStart;
-        } else {
-            for (Peer other : peers.values()) {
-                if (other != peer && other.isConnected() && other.ackedFlush.isAfter(begin)) {
-                    source = other;
-                    sourceEnd = other.ackedFlush;
-                    break;
-                }
-            }
-        }
-        if (source == null) {
-            peer.readBackoff = true;
-            return;
-        }
-        Lsn readEnd = Lsn.min(end, sourceEnd);
-        peer.pendingRead = new Peer.PendingRead(begin, readEnd, source.id);
-        out.add(new ReadFromNode(source.id, peer.id, new ReadWalRequest(config.timeline(), begin, readEnd, term)));
-    }
-
-    private void sendAppend(Peer peer, ByteString data) {
-        Lsn begin = peer.streamingAt;
-        Lsn end = begin.plus(data.size());
-        peer.streamingAt = end;
-        peer.sentAnything = true;
-        peer.sentCommit = commitLsn;
-        peer.sentTruncate = truncateLsn;
-        send(peer, new AppendRequest(config.timeline(), term, begin, end, commitLsn, truncateLsn, data));
-    }
-
-    /** Commit LSN = the quorum-th highest flush LSN acknowledged in our term at or above the term start. */
-    private void updateCommit() {
-        List<Lsn> flushes = new ArrayList<>();
-        Lsn minFlush = Lsn.MAX;
-        for (Peer peer : peers.values()) {
-            boolean counts = faults.commitCountsVoteFlush() || !peer.ackedFlush.isBefore(termStart);
-            flushes.add(counts ? peer.ackedFlush : Lsn.INVALID);
-            minFlush = Lsn.min(minFlush, peer.ackedFlush);
-        }
-        flushes.sort(Comparator.reverseOrder());
-        Lsn candidate = flushes.get(config.quorum() - 1);
-        if (candidate.isAfter(commitLsn)) {
-            commitLsn = candidate;
-            out.add(new CommitLsnAdvanced(commitLsn));
-        }
-        // Below min(every node's flush, commit) the WAL is on every node and committed.
-        truncateLsn = Lsn.max(truncateLsn, Lsn.min(minFlush, commitLsn));
-        if (config.isSync() && !commitLsn.isBefore(termStart)) {
-            long synced = peers.values().stream()
-                    .filter(p -> !p.ackedCommit.isBefore(termStart))
-                    .count();
-            // Done once a quorum also knows it is committed: readers can then get it from any majority.
-            if (synced >= config.quorum()) {
-                finishSync();
-                return;
-            }
-        }
-        peers.values().forEach(this::pump);
-    }
-
-    private void finishSync() {
-        out.add(new SyncCompleted(termStart));
-        phase = Phase.DONE;
+        send(peer, new ElectRequest(config.timeline(), term, replication.termStart, history, peer.startStreamingAt));
     }
 
     private void onConnectionLost(Peer peer) {
         peer.resetConnection();
-        for (Peer other : peers.values()) {
-            if (other.pendingRead != null && peer.id.equals(other.pendingRead.source())) {
-                other.pendingRead = null;
-                pump(other);
-            }
+        if (phase == Phase.ELECTED) {
+            replication.onConnectionLost(peer);
         }
     }
 
@@ -558,8 +413,11 @@ public final class Proposer {
     }
 
     private List<ProposerEffect> drain() {
-        List<ProposerEffect> effects = out;
-        out = new ArrayList<>();
+        if (phase == Phase.ELECTED && replication.isSyncCompleted()) {
+            phase = Phase.DONE;
+        }
+        List<ProposerEffect> effects = List.copyOf(out);
+        out.clear();
         return effects;
     }
 }

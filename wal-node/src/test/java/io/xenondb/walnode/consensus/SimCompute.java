@@ -20,7 +20,6 @@ final class SimCompute {
     Lsn termStart = Lsn.INVALID;
     Lsn walEnd = Lsn.INVALID;
     Lsn commit = Lsn.INVALID;
-    boolean producing;
     final Map<NodeId, SimSession> sessions = new LinkedHashMap<>();
 
     SimCompute(int index) {
