@@ -1,6 +1,2 @@
-/**
- * WAL node (Neon's safekeeper): quorum WAL acceptor, WAL store and WAL streaming.
- *
- * <p>Not built yet: see the open issues. DESIGN.md describes what lands here.
- */
+/** WAL node (Neon's safekeeper): the process, its one-line startup failures. */
 package io.xenondb.walnode;
