@@ -1,14 +1,13 @@
 package io.xenondb.compute.walproposer;
 
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.xenondb.proto.wal.AppendResponse;
 import io.xenondb.proto.wal.WalServiceGrpc;
+import io.xenondb.shared.client.WalNodeChannels;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.walnode.consensus.Proposer;
 import io.xenondb.walnode.consensus.ProposerEffect;
@@ -62,11 +61,8 @@ final class WalNodeLink {
         this.settings = settings;
         this.metrics = metrics;
         this.backoff = settings.reconnectMin();
-        // Callbacks only enqueue onto the loop, so they may run on the transport's threads.
-        this.channel = Grpc.newChannelBuilderForAddress(
-                        endpoint.address().host(), endpoint.address().port(), InsecureChannelCredentials.create())
-                .directExecutor()
-                .build();
+        // Keepalive pings notice a dead node or a silently dropped connection within seconds.
+        this.channel = WalNodeChannels.open(endpoint.address());
         this.stub = WalServiceGrpc.newStub(channel);
     }
 
