@@ -2,6 +2,7 @@ package io.xenondb.compute.walproposer;
 
 import com.google.protobuf.ByteString;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.shared.wal.WalDecodeException;
 import io.xenondb.shared.wal.decode.WalStreamDecoder;
 import io.xenondb.shared.wal.read.WalReader;
 import io.xenondb.shared.wal.read.WalSegmentFiles;
@@ -9,18 +10,19 @@ import io.xenondb.shared.wal.record.DecodedRecord;
 import io.xenondb.shared.wal.view.WalRecordView;
 import io.xenondb.shared.wal.view.XactRecord;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** What a WAL node's WAL holds, decoded: the xids of its commit records and where its last record ends. */
-record NodeWal(Set<Long> committedXids, Lsn recordsEnd, int records) {
+/** What a WAL node's WAL holds, decoded: its commit records (xid to record end) and where its last record ends. */
+record NodeWal(Map<Long, Lsn> commitEnds, Lsn recordsEnd, int records) {
     /** Decodes WAL bytes starting at {@code start}. */
     static NodeWal of(Lsn start, ByteString bytes) {
         WalStreamDecoder decoder = new WalStreamDecoder(start);
         decoder.feed(bytes.toByteArray());
-        Set<Long> xids = new HashSet<>();
+        Map<Long, Lsn> xids = new HashMap<>();
         Lsn end = start;
         int count = 0;
         DecodedRecord record;
@@ -34,7 +36,7 @@ record NodeWal(Set<Long> committedXids, Lsn recordsEnd, int records) {
 
     /** Reads the segment files in {@code dir} from {@code start} to the end of the WAL they hold. */
     static NodeWal ofFiles(Path dir, Lsn start) {
-        Set<Long> xids = new HashSet<>();
+        Map<Long, Lsn> xids = new HashMap<>();
         Lsn end = start;
         int count = 0;
         try (WalReader reader = WalReader.open(WalSegmentFiles.scan(List.of(dir), Optional.empty()), start)) {
@@ -44,14 +46,24 @@ record NodeWal(Set<Long> committedXids, Lsn recordsEnd, int records) {
                 end = record.get().endLsn();
                 collect(record.get(), xids);
             }
+        } catch (WalDecodeException e) {
+            // A last segment file that is not (yet) full length ends the WAL like zeros do; anything else is damage.
+            if (e.reason() != WalDecodeException.Reason.TRUNCATED) {
+                throw e;
+            }
         }
         return new NodeWal(xids, end, count);
     }
 
-    private static void collect(DecodedRecord record, Set<Long> xids) {
+    /** The xids of the commit records. */
+    Set<Long> committedXids() {
+        return commitEnds.keySet();
+    }
+
+    private static void collect(DecodedRecord record, Map<Long, Lsn> xids) {
         WalRecordView.of(record).ifPresent(view -> {
             if (view instanceof XactRecord xact && xact.kind().isCommit()) {
-                xids.add(xact.xid());
+                xids.put(xact.xid(), record.endLsn());
             }
         });
     }
