@@ -40,6 +40,11 @@ final class TestCompute implements AutoCloseable {
 
     /** A fresh cluster in a new directory under {@code parent}, started. */
     static TestCompute start(Path parent) {
+        return start(parent, Map.of());
+    }
+
+    /** The same with {@code overrides} on top of the compute settings. */
+    static TestCompute start(Path parent, Map<String, String> overrides) {
         try {
             Files.createDirectories(parent);
             Path dir = Files.createTempDirectory(parent, "compute-").resolve("data");
@@ -47,6 +52,7 @@ final class TestCompute implements AutoCloseable {
             Map<String, String> settings = new HashMap<>(ComputePostgresSettings.forCompute());
             settings.put("max_connections", "30");
             settings.put("shared_buffers", "16MB");
+            settings.putAll(overrides);
             cluster.writeConfig(settings);
             cluster.start(FreePorts.allocate(), TIMEOUT);
             return new TestCompute(cluster);
