@@ -9,7 +9,6 @@ import io.xenondb.proto.wal.TermHistory;
 import io.xenondb.proto.wal.TermStart;
 import io.xenondb.proto.wal.VoteRequest;
 import io.xenondb.shared.id.TenantTimelineId;
-import java.util.Random;
 
 /** Builders of WAL service requests as a proposer sends them, for tests. */
 final class WalServiceProtos {
@@ -66,12 +65,5 @@ final class WalServiceProtos {
                 .setStartLsn(start)
                 .setEndLsn(end)
                 .build();
-    }
-
-    /** Reproducible bytes standing in for WAL (the in-memory and file stores do not interpret what they hold). */
-    static ByteString bytes(Random random, int size) {
-        byte[] data = new byte[size];
-        random.nextBytes(data);
-        return ByteString.copyFrom(data);
     }
 }

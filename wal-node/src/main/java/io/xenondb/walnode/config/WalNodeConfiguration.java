@@ -1,11 +1,17 @@
 package io.xenondb.walnode.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xenondb.walnode.broker.BrokerPublisher;
 import io.xenondb.walnode.grpc.WalGrpcService;
+import io.xenondb.walnode.http.HttpErrorHandler;
 import io.xenondb.walnode.metrics.WalNodeMetrics;
-import io.xenondb.walnode.timeline.InMemoryTimelineStorageFactory;
+import io.xenondb.walnode.timeline.FileTimelineStorageFactory;
 import io.xenondb.walnode.timeline.TimelineRegistry;
 import io.xenondb.walnode.timeline.TimelineStorageFactory;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +20,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WalNodeProperties.class)
 public class WalNodeConfiguration {
+    /** Neon's safekeepers push every second. */
+    static final Duration BROKER_PUSH_INTERVAL = Duration.ofSeconds(1);
+
     @Bean(destroyMethod = "close")
     DataDirectory dataDirectory(WalNodeProperties properties) {
         return DataDirectory.open(properties.datadir(), properties.nodeId());
@@ -24,10 +33,16 @@ public class WalNodeConfiguration {
         return new WalNodeMetrics(registry);
     }
 
-    /** THE choice of storage for every timeline. */
+    /** Threads that zero-fill the next WAL segment of a timeline ahead of need. */
+    @Bean(destroyMethod = "close")
+    ExecutorService segmentPreallocator() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    /** THE choice of storage for every timeline: files under the data directory. */
     @Bean
-    TimelineStorageFactory timelineStorageFactory(DataDirectory dataDirectory) {
-        return new InMemoryTimelineStorageFactory();
+    TimelineStorageFactory timelineStorageFactory(DataDirectory dataDirectory, ExecutorService segmentPreallocator) {
+        return new FileTimelineStorageFactory(dataDirectory.path(), segmentPreallocator);
     }
 
     @Bean
@@ -47,5 +62,29 @@ public class WalNodeConfiguration {
     @Bean
     WalNodeEndpoints walNodeEndpoints(WalNodeProperties properties) {
         return new WalNodeEndpoints(properties);
+    }
+
+    @Bean
+    HttpErrorHandler httpErrorHandler() {
+        return new HttpErrorHandler();
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "disable-periodic-broker-push", havingValue = false, matchIfMissing = true)
+    BrokerPublisher brokerPublisher(
+            WalNodeProperties properties,
+            DataDirectory dataDirectory,
+            TimelineRegistry registry,
+            WalNodeEndpoints endpoints,
+            WalNodeMetrics metrics) {
+        return new BrokerPublisher(
+                dataDirectory.nodeId(),
+                registry,
+                endpoints,
+                metrics,
+                properties.brokerAddress(),
+                properties.brokerKeepaliveInterval(),
+                BROKER_PUSH_INTERVAL,
+                properties.zone());
     }
 }

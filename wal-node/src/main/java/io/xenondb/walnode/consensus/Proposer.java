@@ -22,7 +22,6 @@ import io.xenondb.walnode.consensus.message.ProposerMessage;
 import io.xenondb.walnode.consensus.message.Refusal;
 import io.xenondb.walnode.consensus.message.RefusalReason;
 import io.xenondb.walnode.consensus.message.TermHistory;
-import io.xenondb.walnode.consensus.message.VoteRequest;
 import io.xenondb.walnode.consensus.message.VoteResponse;
 import io.xenondb.walnode.consensus.message.WalChunk;
 import java.util.ArrayList;
@@ -35,7 +34,8 @@ import java.util.Optional;
  * The proposer side of the consensus for one timeline over a fixed set of WAL nodes (Neon's walproposer), as
  * a state machine without threads, clocks or sockets: each {@code on...} method takes one event from the IO
  * layer and returns the effects to carry out, in order. The IO layer must deliver a node's answers in the
- * order of the requests on one connection and report every connection loss with {@link #onDisconnected}.
+ * order of the requests on one connection, report every connection loss with {@link #onDisconnected}, and
+ * check that a response's node id is the node it called. Not thread-safe: one event at a time.
  *
  * <p>Phases: greet a quorum, campaign for term (highest term seen) + 1 until a quorum grants it, then as the
  * elected proposer bring every reachable node onto its history and stream WAL, reporting the commit LSN. Any
@@ -53,13 +53,11 @@ public final class Proposer {
     private final ProposerConfig config;
     private final ProtocolFaults faults;
     private final Map<NodeId, Peer> peers = new LinkedHashMap<>();
-    private final Map<NodeId, VoteResponse> votes = new LinkedHashMap<>();
     private final LocalWal localWal;
     private Phase phase = Phase.GREETING;
-    private Term maxSeenTerm = Term.ZERO;
-    private Term term = Term.ZERO;
-    private Replication replication;
     private final List<ProposerEffect> out = new ArrayList<>();
+    private final Campaign campaign;
+    private Replication replication;
 
     public Proposer(ProposerConfig config) {
         this(config, ProtocolFaults.NONE);
@@ -70,6 +68,7 @@ public final class Proposer {
         this.faults = faults;
         config.nodes().forEach(id -> peers.put(id, new Peer(id)));
         this.localWal = config.isSync() ? null : new LocalWal(config.startLsn(), config.localBufferBytes());
+        this.campaign = new Campaign(config, peers, out);
     }
 
     /** A connection to {@code node} is up (again): greet it. */
@@ -104,29 +103,27 @@ public final class Proposer {
         if (phase == Phase.DONE || peer.phase != Peer.Phase.AWAIT_GREET) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         peer.phase = Peer.Phase.GREETED;
         switch (phase) {
             case GREETING -> {
                 if (count(Peer.Phase.GREETED) >= config.quorum()) {
-                    restartCampaign();
+                    phase = Phase.CAMPAIGN;
+                    campaign.restart();
                 }
             }
             case CAMPAIGN -> {
-                // The node already has our term: unless it is our own vote from an earlier connection, it is lost.
-                boolean lost =
-                        response.term().isAfter(term) || (response.term().equals(term) && !votes.containsKey(peer.id));
-                if (lost) {
-                    restartCampaign();
+                if (campaign.isLostTo(peer, response.term())) {
+                    campaign.restart();
                 } else {
-                    askVote(peer);
+                    campaign.askVote(peer);
                 }
             }
             case ELECTED -> {
-                if (response.term().isAfter(term)) {
+                if (response.term().isAfter(term())) {
                     stop(StopReason.HIGHER_TERM, "node " + peer.id + " greeted with term " + response.term());
                 } else {
-                    askVote(peer);
+                    campaign.askVote(peer);
                 }
             }
             case DONE -> {}
@@ -149,17 +146,19 @@ public final class Proposer {
                             + response.voteGiven() + " (expected: the asked term " + asked
                             + " if given, else a term at or above it)");
         }
-        see(response.term());
+        campaign.see(response.term());
         peer.voteAskedFor = null;
         peer.voteInfo = response;
         peer.phase = Peer.Phase.VOTED;
         if (phase == Phase.CAMPAIGN) {
-            onCampaignVote(peer, asked, response);
+            if (campaign.onVote(peer, asked, response)) {
+                becomeElected();
+            }
         } else if (phase == Phase.ELECTED) {
-            if (response.term().isAfter(term)) {
+            if (response.term().isAfter(term())) {
                 stop(StopReason.HIGHER_TERM, "node " + peer.id + " refused the vote with term " + response.term());
-            } else if (!asked.equals(term)) {
-                askVote(peer);
+            } else if (!asked.equals(term())) {
+                campaign.askVote(peer);
             } else {
                 // A late voter, or a node resyncing: either way its term is ours, so it takes our history.
                 sendElect(peer);
@@ -173,14 +172,14 @@ public final class Proposer {
         if (phase != Phase.ELECTED || peer.phase != Peer.Phase.AWAIT_ELECT) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         Optional<Refusal> refusal = response.refusal();
-        if (response.term().isAfter(term)
+        if (response.term().isAfter(term())
                 || refusal.map(r -> r.reason() == RefusalReason.STALE_TERM).orElse(false)) {
             stop(StopReason.HIGHER_TERM, "node " + peer.id + " refused Elect with term " + response.term());
         } else if (refusal.isPresent() || !response.flushLsn().equals(peer.startStreamingAt)) {
             // The node moved since it reported its position: ask again (the vote request doubles as a status).
-            askVote(peer);
+            campaign.askVote(peer);
         } else {
             replication.activate(peer);
         }
@@ -192,20 +191,20 @@ public final class Proposer {
         if (phase != Phase.ELECTED || !peer.acceptedElect) {
             return drain();
         }
-        see(response.term());
+        campaign.see(response.term());
         Optional<Refusal> refusal = response.refusal();
-        if (response.term().isAfter(term)
+        if (response.term().isAfter(term())
                 || refusal.map(r -> r.reason() == RefusalReason.STALE_TERM).orElse(false)) {
             stop(StopReason.HIGHER_TERM, "node " + peer.id + " answered an append with term " + response.term());
         } else if (refusal.isPresent()) {
             if (peer.phase == Peer.Phase.ACTIVE) {
-                askVote(peer);
+                campaign.askVote(peer);
             }
-        } else if (response.term().isBefore(term)) {
+        } else if (response.term().isBefore(term())) {
             throw new XenonException(
                     ErrorCode.INVALID_ARGUMENT,
                     "append response from node " + peer.id + ": term " + response.term() + " without refusal"
-                            + " (expected: term " + term + ", which the node accepted)");
+                            + " (expected: term " + term() + ", which the node accepted)");
         } else {
             replication.onAcknowledged(peer, response);
         }
@@ -227,8 +226,8 @@ public final class Proposer {
         if (phase != Phase.ELECTED) {
             return drain();
         }
-        refusal.ifPresent(r -> see(r.term()));
-        if (refusal.isPresent() && refusal.get().term().isAfter(term)) {
+        refusal.ifPresent(r -> campaign.see(r.term()));
+        if (refusal.isPresent() && refusal.get().term().isAfter(term())) {
             stop(
                     StopReason.HIGHER_TERM,
                     "a recovery read for node " + forNode + " was refused with term "
@@ -261,7 +260,7 @@ public final class Proposer {
 
     /** The campaign's term, or once elected the term won. */
     public Term term() {
-        return term;
+        return campaign.term();
     }
 
     /** True once elected (also after a terminal effect that followed the election). */
@@ -292,64 +291,22 @@ public final class Proposer {
         return replication == null ? Lsn.INVALID : replication.truncateLsn();
     }
 
-    private void onCampaignVote(Peer peer, Term asked, VoteResponse response) {
-        if (!asked.equals(term)) {
-            // The answer to an earlier campaign's request: ask again for the current term, if still possible.
-            if (response.term().isBefore(term)) {
-                askVote(peer);
-            } else {
-                restartCampaign();
-            }
-        } else if (response.voteGiven()) {
-            votes.put(peer.id, response);
-            if (votes.size() >= config.quorum()) {
-                becomeElected();
-            }
-        } else if (!(response.term().equals(term) && votes.containsKey(peer.id))) {
-            restartCampaign();
-        }
-    }
-
-    /** A new campaign with a term above every term seen, including our own. */
-    private void restartCampaign() {
-        startCampaign(Term.of(Math.max(maxSeenTerm.value(), term.value())).next());
-    }
-
-    private void startCampaign(Term newTerm) {
-        phase = Phase.CAMPAIGN;
-        term = newTerm;
-        votes.clear();
-        for (Peer peer : peers.values()) {
-            if (peer.phase == Peer.Phase.GREETED || peer.phase == Peer.Phase.VOTED) {
-                askVote(peer);
-            }
-        }
-    }
-
     private void becomeElected() {
-        VoteResponse best = null;
-        Lsn truncateLsn = Lsn.INVALID;
-        for (VoteResponse vote : votes.values()) {
-            int byTerm = best == null ? 1 : vote.lastLogTerm().compareTo(best.lastLogTerm());
-            if (byTerm > 0 || (byTerm == 0 && vote.flushLsn().isAfter(best.flushLsn()))) {
-                best = vote;
-            }
-            truncateLsn = Lsn.max(truncateLsn, vote.truncateLsn());
-        }
-        Lsn termStart = best.flushLsn();
-        TermHistory history = best.termHistory().upTo(termStart).append(term, termStart);
-        replication = new Replication(config, faults, peers, localWal, out, term, history, best.nodeId(), truncateLsn);
+        Campaign.Outcome won = campaign.outcome();
+        Lsn termStart = won.termStart();
+        replication = new Replication(
+                config, faults, peers, localWal, out, won.term(), won.history(), won.donor(), won.truncateLsn());
         phase = Phase.ELECTED;
         if (!config.isSync() && !termStart.equals(config.startLsn())) {
             stop(
                     StopReason.START_LSN_MISMATCH,
-                    "term " + term + " starts at " + termStart + " but the compute's" + " basebackup is at "
+                    "term " + won.term() + " starts at " + termStart + " but the compute's basebackup is at "
                             + config.startLsn());
             return;
         }
-        out.add(new Elected(term, termStart, history, best.nodeId()));
+        out.add(new Elected(won.term(), termStart, won.history(), won.donor()));
         if (faults.commitCountsVoteFlush()) {
-            votes.values().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
+            won.votes().forEach(v -> peers.get(v.nodeId()).ackedFlush = v.flushLsn());
         }
         if (replication.completeSyncIfDone()) {
             return;
@@ -361,12 +318,6 @@ public final class Proposer {
         }
     }
 
-    private void askVote(Peer peer) {
-        peer.phase = Peer.Phase.AWAIT_VOTE;
-        peer.voteAskedFor = term;
-        send(peer, new VoteRequest(config.timeline(), term));
-    }
-
     private void sendElect(Peer peer) {
         VoteResponse info = peer.voteInfo;
         TermHistory history = replication.history;
@@ -374,7 +325,7 @@ public final class Proposer {
                 .map(point -> point.startLsn())
                 .orElse(history.first().orElseThrow().startLsn());
         peer.phase = Peer.Phase.AWAIT_ELECT;
-        send(peer, new ElectRequest(config.timeline(), term, replication.termStart, history, peer.startStreamingAt));
+        send(peer, new ElectRequest(config.timeline(), term(), replication.termStart, history, peer.startStreamingAt));
     }
 
     private void onConnectionLost(Peer peer) {
@@ -385,12 +336,8 @@ public final class Proposer {
     }
 
     private void stop(StopReason reason, String detail) {
-        out.add(new Stopped(reason, maxSeenTerm, detail));
+        out.add(new Stopped(reason, campaign.maxSeenTerm(), detail));
         phase = Phase.DONE;
-    }
-
-    private void see(Term seen) {
-        maxSeenTerm = seen.isAfter(maxSeenTerm) ? seen : maxSeenTerm;
     }
 
     private long count(Peer.Phase atLeast) {

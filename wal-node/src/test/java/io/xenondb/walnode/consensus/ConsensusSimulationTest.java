@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConsensusSimulationTest {
     private static final int SEEDS_3_NODES = 500;
-    private static final int SEEDS_5_NODES = 100;
+    private static final int SEEDS_5_NODES = 200;
 
     @Test
     void invariantsHoldForManySeedsWithThreeNodes() {

@@ -1,0 +1,2 @@
+/** Publishing this node's timeline state to the storage broker. */
+package io.xenondb.walnode.broker;
