@@ -34,6 +34,7 @@ public final class FileControlStore implements ControlStore, AutoCloseable {
     private static final long MAX_LOG_SIZE = 256L * 1024 * 1024;
 
     private static final String TEMP_NAME = FILE_NAME + ".tmp";
+    private static final String LOCK_NAME = "control.lock";
 
     private final Path dir;
     private final Path path;
@@ -41,6 +42,7 @@ public final class FileControlStore implements ControlStore, AutoCloseable {
     private final AtomicLong persists = new AtomicLong();
     private final AtomicLong persistNanos = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
+    private DirectoryLock lock;
     private FileChannel channel;
     private boolean directorySynced;
     private long length;
@@ -87,6 +89,7 @@ public final class FileControlStore implements ControlStore, AutoCloseable {
 
     private void recover() throws IOException {
         FileSync.createDirectories(dir);
+        lock = DirectoryLock.acquire(dir, LOCK_NAME, "control log");
         Files.deleteIfExists(dir.resolve(TEMP_NAME)); // a compaction that did not reach its rename
         directorySynced = Files.exists(path);
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -177,7 +180,7 @@ public final class FileControlStore implements ControlStore, AutoCloseable {
             return;
         }
         closed = true;
-        try {
+        try (DirectoryLock held = lock) {
             channel.close();
         } catch (IOException e) {
             throw FileSync.unavailable("closing control log", path, e);
@@ -185,12 +188,11 @@ public final class FileControlStore implements ControlStore, AutoCloseable {
     }
 
     private void closeQuietly() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // the open already failed with the error that matters
-            }
+        try (DirectoryLock held = lock;
+                FileChannel open = channel) {
+            // closed by the try
+        } catch (IOException e) {
+            // the open already failed with the error that matters
         }
     }
 

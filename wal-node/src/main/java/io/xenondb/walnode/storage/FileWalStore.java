@@ -38,6 +38,10 @@ import java.util.concurrent.Executor;
  * UNAVAILABLE}): what the disk holds is then unknown, and reopening recovers it from the disk.
  */
 public final class FileWalStore implements WalStore, AutoCloseable {
+    /** Held while the store is open; the directory's other files are segments, the spare and the control log. */
+    static final String LOCK_NAME = "wal.lock";
+
+    private final DirectoryLock lock;
     private final SegmentFiles files;
     private final SegmentAllocator allocator;
     private final WalStoreCounters counters = new WalStoreCounters();
@@ -49,7 +53,8 @@ public final class FileWalStore implements WalStore, AutoCloseable {
     private XenonException failure;
     private boolean closed;
 
-    private FileWalStore(SegmentFiles files, SegmentAllocator allocator, Lsn start, Lsn end) {
+    private FileWalStore(DirectoryLock lock, SegmentFiles files, SegmentAllocator allocator, Lsn start, Lsn end) {
+        this.lock = lock;
         this.files = files;
         this.allocator = allocator;
         this.start = start;
@@ -82,17 +87,36 @@ public final class FileWalStore implements WalStore, AutoCloseable {
                     "wal store " + dir + ": start " + startLsn + ", commit " + commitLsn
                             + " (expected: a valid start lsn and a commit lsn at or after it)");
         }
+        DirectoryLock lock = null;
+        SegmentFiles files = null;
         try {
             FileSync.createDirectories(dir);
-            SegmentFiles files = new SegmentFiles(dir);
+            lock = DirectoryLock.acquire(dir, LOCK_NAME, "wal store");
+            files = new SegmentFiles(dir);
             SegmentAllocator allocator = new SegmentAllocator(dir, preallocator);
             Lsn end = WalRecovery.findEnd(files, startLsn, commitLsn);
-            FileWalStore store = new FileWalStore(files, allocator, startLsn, end);
+            FileWalStore store = new FileWalStore(lock, files, allocator, startLsn, end);
             // What lies after the recovered end is unknown: zero the whole rest of its segment.
             store.cutAfter(end, SegmentFiles.SEGMENT_SIZE);
             return store;
         } catch (IOException e) {
+            closeQuietly(files, lock);
             throw FileSync.unavailable("opening wal store", dir, e);
+        } catch (RuntimeException e) {
+            closeQuietly(files, lock);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                // opening failed already; that error is the one to report
+            }
         }
     }
 
@@ -273,7 +297,7 @@ public final class FileWalStore implements WalStore, AutoCloseable {
         }
         closed = true;
         allocator.close();
-        try {
+        try (DirectoryLock held = lock) {
             files.close();
         } catch (IOException e) {
             throw FileSync.unavailable("closing wal store", files.dir(), e);

@@ -2,6 +2,7 @@ package io.xenondb.walnode.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.Term;
 import io.xenondb.shared.lsn.Lsn;
@@ -82,5 +83,57 @@ class AcceptorOnFilesTest {
                 .isFalse();
         wal.close();
         control.close();
+    }
+
+    @Test
+    void aRecordSplitOverAppendsIsAcknowledgedWhenCompleteAndAPartialTailIsCutByTheNextElection() {
+        control = FileControlStore.open(dir);
+        wal = FileWalStore.open(dir, START, START);
+        GreetRequest greet =
+                new GreetRequest(FileControlStoreTest.TTID, "test", FileControlStoreTest.SERVER, true, START);
+        Acceptor acceptor = Acceptor.create(NODE, wal, control, greet);
+        acceptor.vote(new VoteRequest(greet.timeline(), Term.of(1)));
+        TermHistory one = TermHistory.of(new TermStart(Term.of(1), START));
+        acceptor.elect(new ElectRequest(greet.timeline(), Term.of(1), START, one, START));
+        SyntheticWal source = new SyntheticWal(START);
+        Chunk small = source.append(100);
+        Chunk big = source.append(300_000);
+        append(acceptor, 1, small.begin(), small.bytes());
+        int max = AppendRequest.MAX_WAL_BYTES;
+        append(acceptor, 1, big.begin(), big.bytes().substring(0, max));
+        assertThat(acceptor.flush().flushLsn()).isEqualTo(small.end());
+        append(acceptor, 1, big.begin().plus(max), big.bytes().substring(max, 2 * max));
+        assertThat(acceptor.flush().flushLsn()).isEqualTo(small.end());
+
+        // A new proposer: this node reports the end of its last whole record and is truncated there.
+        assertThat(acceptor.vote(new VoteRequest(greet.timeline(), Term.of(2))).flushLsn())
+                .isEqualTo(small.end());
+        TermHistory two = one.append(Term.of(2), small.end());
+        assertThat(acceptor.elect(new ElectRequest(greet.timeline(), Term.of(2), small.end(), two, small.end()))
+                        .refusal())
+                .isEmpty();
+        assertThat(wal.writeLsn()).isEqualTo(small.end());
+        for (int at = 0; at < big.bytes().size(); at += max) {
+            ByteString piece = big.bytes().substring(at, Math.min(big.bytes().size(), at + max));
+            append(acceptor, 2, big.begin().plus(at), piece);
+        }
+        assertThat(acceptor.flush().flushLsn()).isEqualTo(big.end());
+        acceptor = restart();
+        assertThat(acceptor.flushLsn()).isEqualTo(big.end());
+        assertThat(acceptor.termHistory()).isEqualTo(two);
+        wal.close();
+        control.close();
+    }
+
+    static void append(Acceptor acceptor, long term, Lsn begin, ByteString data) {
+        assertThat(acceptor.append(new AppendRequest(
+                        FileControlStoreTest.TTID,
+                        Term.of(term),
+                        begin,
+                        begin.plus(data.size()),
+                        Lsn.INVALID,
+                        Lsn.INVALID,
+                        data)))
+                .isEmpty();
     }
 }

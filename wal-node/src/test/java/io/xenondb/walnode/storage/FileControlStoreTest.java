@@ -187,6 +187,20 @@ class FileControlStoreTest {
     }
 
     @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedWhileTheFirstIsOpen() {
+        try (FileControlStore store = FileControlStore.open(dir)) {
+            store.persist(state(1));
+            assertThatThrownBy(() -> FileControlStore.open(dir))
+                    .isInstanceOfSatisfying(
+                            XenonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            assertThat(store.load()).contains(state(1));
+        }
+        try (FileControlStore store = FileControlStore.open(dir)) {
+            assertThat(store.load()).contains(state(1));
+        }
+    }
+
+    @Test
     void aClosedStoreRefusesUseAndOpenRejectsBadArguments() {
         FileControlStore store = FileControlStore.open(dir);
         store.close();

@@ -250,6 +250,18 @@ class FileWalStoreTest {
     }
 
     @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedWhileTheFirstIsOpen() {
+        try (FileWalStore store = FileWalStore.open(dir, SEG1, SEG1)) {
+            assertThat(code(() -> FileWalStore.open(dir, SEG1, SEG1))).isEqualTo(ErrorCode.CONFLICT);
+            store.write(SEG1, new SyntheticWal(SEG1).append(50).bytes());
+            store.flush();
+        }
+        try (FileWalStore reopened = FileWalStore.open(dir, SEG1, SEG1)) {
+            assertThat(reopened.flushLsn()).isGreaterThan(SEG1);
+        }
+    }
+
+    @Test
     void aSegmentDeletedUnderTheStoreIsReportedAsCorruptionOnRead() throws Exception {
         SyntheticWal wal = new SyntheticWal(SEG1);
         List<Chunk> chunks = wal.appendUntil(SEG2.plus(1000), 200_000);

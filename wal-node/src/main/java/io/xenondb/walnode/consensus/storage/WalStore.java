@@ -24,7 +24,12 @@ public interface WalStore {
     /** Writes {@code data} at {@code begin}, which must equal {@link #writeLsn}; not durable until {@link #flush}. */
     void write(Lsn begin, ByteString data);
 
-    /** Makes everything written durable (one fsync for all writes since the last); returns the flush LSN. */
+    /**
+     * Makes everything written durable (one fsync for all writes since the last) and returns the flush LSN. The
+     * flush LSN is a record boundary: a store that keeps whole records only (as recovery does) may return less
+     * than {@link #writeLsn} while the last record is still incomplete, so an acknowledgement never covers half a
+     * record.
+     */
     Lsn flush();
 
     /**
