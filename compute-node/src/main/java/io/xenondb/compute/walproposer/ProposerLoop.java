@@ -51,6 +51,24 @@ final class ProposerLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProposerLoop.class);
 
+    /**
+     * Unacknowledged WAL per node. A WAL node acknowledges only whole records, so one record's bytes must fit:
+     * an XLOG_SWITCH record runs to the segment end (up to 16 MiB of padding), and with the consensus default
+     * of 4 MiB the proposer would wait for an acknowledgement the node cannot give before the record is whole.
+     */
+    static final long MAX_INFLIGHT_BYTES = 2 * Lsn.WAL_SEGMENT_SIZE;
+
+    /** New local WAL kept in memory for streaming; a switch record's padding fits whole. */
+    static final int LOCAL_BUFFER_BYTES = (int) (2 * Lsn.WAL_SEGMENT_SIZE);
+
+    /** The consensus config with the limits a real WAL stream needs (see {@link #MAX_INFLIGHT_BYTES}). */
+    static ProposerConfig withStreamLimits(ProposerConfig config) {
+        return config.withLimits(
+                config.maxAppendBytes(),
+                Math.max(config.maxInflightBytes(), MAX_INFLIGHT_BYTES),
+                Math.max(config.localBufferBytes(), LOCAL_BUFFER_BYTES));
+    }
+
     private final ProposerConfig config;
     private final Proposer proposer;
     private final ProposerSettings settings;

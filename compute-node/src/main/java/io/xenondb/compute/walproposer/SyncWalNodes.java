@@ -43,11 +43,11 @@ public final class SyncWalNodes {
             Duration timeout,
             ProposerSettings settings,
             ProposerMetrics metrics) {
-        ProposerConfig config = ProposerConfig.sync(
+        ProposerConfig config = ProposerLoop.withStreamLimits(ProposerConfig.sync(
                 timeline,
                 walNodes.stream().map(WalNodeEndpoint::id).toList(),
                 "sync-wal-nodes",
-                new ServerInfo(PG_VERSION, 0, (int) Lsn.WAL_SEGMENT_SIZE));
+                new ServerInfo(PG_VERSION, 0, (int) Lsn.WAL_SEGMENT_SIZE)));
         CompletableFuture<Lsn> result = new CompletableFuture<>();
         ProposerLoop loop = new ProposerLoop(config, walNodes, settings, null, metrics, new ProposerLoop.Listener() {
             @Override

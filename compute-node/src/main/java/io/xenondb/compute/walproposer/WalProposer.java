@@ -67,6 +67,7 @@ public final class WalProposer implements AutoCloseable {
                 proposerConfig = proposerConfig.withTimelineCreation(
                         config.timelineStartLsn().get());
             }
+            proposerConfig = ProposerLoop.withStreamLimits(proposerConfig);
             PGReplicationStream stream = postgres.startStreaming(
                     config.slotName(), config.startLsn(), config.settings().statusInterval());
             WalProposer proposer = new WalProposer(metrics);
