@@ -138,6 +138,19 @@ class ProposerConfigurationTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void startingWithoutAPostgresIsUnavailableNamingIt() {
+        int port = io.xenondb.pgruntime.FreePorts.allocate();
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        assertThatThrownBy(() -> WalProposer.start(
+                        WalProposerConfig.of(TIMELINE, NODES, url, "postgres", null, Lsn.parse("0/1000000")),
+                        ProposerMetrics.unregistered(TIMELINE)))
+                .isInstanceOf(XenonException.class)
+                .hasMessageContaining("replication connection to " + url + " as postgres")
+                .satisfies(e -> assertThat(((XenonException) e).code())
+                        .isEqualTo(io.xenondb.shared.error.ErrorCode.UNAVAILABLE));
+    }
+
     private static WalProposerConfig config(List<WalNodeEndpoint> nodes, Lsn start, String slot) {
         return new WalProposerConfig(
                 TIMELINE,
