@@ -141,8 +141,10 @@ class ProposerLoopTest {
         ProposerExit exit = first.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(exit.reason()).isEqualTo(ProposerExit.Reason.HIGHER_TERM);
         assertThat(first.commit()).isEqualTo(committed);
+        // A node that had not voted yet may have taken a little more of the loser's WAL; it is not committed.
+        assertThat(nodes.stream().filter(n -> n.flushLsn(timeline).equals(synced)))
+                .hasSizeGreaterThanOrEqualTo(2);
         for (TestWalNode node : nodes) {
-            assertThat(node.flushLsn(timeline)).isEqualTo(synced);
             assertThat(node.commitLsn(timeline)).isLessThanOrEqualTo(synced);
         }
     }
