@@ -19,11 +19,16 @@ public class WalNodeApplication {
             System.out.print(WalNodeFlags.FLAGS.usage());
             return;
         }
+        String[] springArgs;
         try {
-            start(args);
+            springArgs = WalNodeFlags.FLAGS.normalize(args);
         } catch (XenonException e) {
             System.err.println("wal-node: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        try {
+            run(springArgs);
         } catch (RuntimeException e) {
             // Spring logged a stack trace if the failure was unexpected; this line says what went wrong.
             System.err.println("wal-node: failed to start: " + StartupFailures.describe(e));
@@ -33,7 +38,10 @@ public class WalNodeApplication {
 
     /** Starts a WAL node with Neon-style flags; the caller closes the returned context to stop it. */
     public static ConfigurableApplicationContext start(String... args) {
-        String[] springArgs = WalNodeFlags.FLAGS.normalize(args);
+        return run(WalNodeFlags.FLAGS.normalize(args));
+    }
+
+    private static ConfigurableApplicationContext run(String[] springArgs) {
         SpringApplication application = new SpringApplication(WalNodeApplication.class);
         application.setDefaultProperties(SpringDefaults.properties());
         application.addListeners(new ListenAddressMapping());

@@ -243,6 +243,26 @@ class WalNodeIT {
     }
 
     @Test
+    void aMalformedAppendEndsItsStreamWithTheReasonAndTheTimelineGoesOn() throws Exception {
+        TenantTimelineId timeline = newTimeline();
+        elected(timeline, 1);
+        ByteString data = pg.next(2000);
+        Appender bad = new Appender(timeline);
+        bad.send(append(timeline, 1, START, data, START).toBuilder()
+                .setEndLsn(START + 1)
+                .build());
+
+        StatusRuntimeException error = bad.awaitError();
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(error.getStatus().getDescription()).startsWith("append: [");
+
+        Appender good = new Appender(timeline);
+        good.send(append(timeline, 1, START, data, START));
+        assertThat(good.awaitFlush(START + data.size()).getFlushLsn()).isEqualTo(START + data.size());
+        good.close();
+    }
+
+    @Test
     void everyHttpRouteThroughTheClient() throws Exception {
         assertThat(client.status().id()).isEqualTo(NodeId.of(7));
         TenantTimelineId timeline = new TenantTimelineId(TenantId.generate(), TimelineId.generate());
@@ -347,8 +367,15 @@ class WalNodeIT {
         assertError(request("GET", "/v1/no/such/route", null), 404, "GET /v1/no/such/route: ");
         assertError(request("PUT", "/v1/status", "{}"), 405, "PUT /v1/status: ");
 
-        // The valid request still works after all that.
-        assertThat(post("/v1/tenant/timeline", valid).statusCode()).isEqualTo(200);
+        // The valid request still works after all that, whatever content type it claims (curl -d sends a form's).
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/tenant/timeline"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(valid))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(client.timelineStatus(timeline).timelineStartLsn()).isEqualTo(Lsn.parse("0/2000000"));
         assertError(
                 post(
                         "/v1/tenant/" + timeline.tenantId() + "/timeline/" + timeline.timelineId() + "/term_bump",
@@ -392,11 +419,11 @@ class WalNodeIT {
         elected(timeline, 3);
 
         SafekeeperTimelineInfo info = broker.await(
-                i -> TenantTimelineId.fromProto(i.getTenantTimelineId()).equals(timeline) && i.getTerm() == 3,
+                i -> TenantTimelineId.fromProto(i.getTenantTimelineId()).equals(timeline) && i.getLastLogTerm() == 3,
                 Duration.ofSeconds(5));
 
         assertThat(info.getSafekeeperId()).isEqualTo(7);
-        assertThat(info.getLastLogTerm()).isEqualTo(3);
+        assertThat(info.getTerm()).isEqualTo(3);
         assertThat(info.getFlushLsn()).isEqualTo(START);
         assertThat(info.getCommitLsn()).isEqualTo(START);
         assertThat(info.getLocalStartLsn()).isEqualTo(START);

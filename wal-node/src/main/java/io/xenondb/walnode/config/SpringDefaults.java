@@ -1,6 +1,7 @@
 package io.xenondb.walnode.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +10,20 @@ import java.util.Map;
  * module's {@code application.properties}, nor leave its own for others to pick up.
  */
 public final class SpringDefaults {
+    static final List<String> FOREIGN_AUTO_CONFIGURATIONS = List.of(
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
+            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcRepositoriesAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerSecurityAutoConfiguration",
+            "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerOAuth2ResourceServerAutoConfiguration");
+
     private SpringDefaults() {}
 
     public static Map<String, Object> properties() {
@@ -18,6 +33,10 @@ public final class SpringDefaults {
         p.put("spring.application.name", "wal-node");
         p.put("spring.main.banner-mode", "off");
         p.put("spring.main.web-application-type", "reactive");
+        // Tests of other modules start WAL nodes from their own classpath, which may hold a database driver stack
+        // or Spring Security: none of that may configure itself here (no DataSource to find, no login on /v1).
+        // Excluding an auto-configuration that is not on the classpath is allowed and does nothing.
+        p.put("spring.autoconfigure.exclude", String.join(",", FOREIGN_AUTO_CONFIGURATIONS));
         // /metrics (Prometheus text, Neon's path) and /health with liveness and readiness groups.
         p.put("management.endpoints.web.base-path", "/");
         p.put("management.endpoints.web.exposure.include", "health,prometheus");

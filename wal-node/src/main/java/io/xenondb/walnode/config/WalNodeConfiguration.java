@@ -25,7 +25,7 @@ public class WalNodeConfiguration {
 
     @Bean(destroyMethod = "close")
     DataDirectory dataDirectory(WalNodeProperties properties) {
-        return DataDirectory.open(properties.datadir(), properties.nodeId());
+        return DataDirectory.open(properties.dataDirectory(), properties.nodeId());
     }
 
     @Bean

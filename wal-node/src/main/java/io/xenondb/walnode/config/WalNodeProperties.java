@@ -4,6 +4,7 @@ import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.NodeId;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties
 public record WalNodeProperties(
         String id,
-        @DefaultValue(DEFAULT_DATADIR) Path datadir,
+        @DefaultValue(DEFAULT_DATADIR) String datadir,
         @DefaultValue(DEFAULT_LISTEN_GRPC) ListenAddress listenGrpc,
         @DefaultValue(DEFAULT_LISTEN_HTTP) ListenAddress listenHttp,
         ListenAddress advertiseGrpc,
@@ -49,8 +50,13 @@ public record WalNodeProperties(
             NodeId.parse(id.strip());
             id = id.strip();
         }
-        if (datadir == null || datadir.toString().isBlank()) {
+        if (datadir == null || datadir.isBlank()) {
             throw invalid("datadir: empty (expected: a directory path)");
+        }
+        try {
+            Path.of(datadir);
+        } catch (InvalidPathException e) {
+            throw invalid("datadir: " + datadir + " (expected: a directory path; " + e.getReason() + ")");
         }
         brokerAddress(brokerEndpoint);
         requirePositive("broker-keepalive-interval", brokerKeepaliveInterval);
@@ -64,6 +70,14 @@ public record WalNodeProperties(
         if (advertiseGrpc != null && advertiseGrpc.port() == 0) {
             throw invalid("advertise-grpc: " + advertiseGrpc + " (expected: a real port, not 0)");
         }
+    }
+
+    /**
+     * The data directory as given, relative to the working directory. (Bound as text: Spring's own conversion
+     * would look a relative path up on the classpath first.)
+     */
+    public Path dataDirectory() {
+        return Path.of(datadir);
     }
 
     /** The id given on the command line, if any. */

@@ -14,15 +14,18 @@ import io.xenondb.shared.id.TimelineId;
 import io.xenondb.walnode.consensus.message.ServerInfo;
 import io.xenondb.walnode.timeline.TimelineActor;
 import io.xenondb.walnode.timeline.TimelineRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 public class TimelineApi {
+    /** Larger than any body of this API by far. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
     private final TimelineRegistry registry;
     private final JsonMapper json;
 
@@ -53,8 +59,8 @@ public class TimelineApi {
     }
 
     @PostMapping("/v1/tenant/timeline")
-    public Mono<Void> createTimeline(@RequestBody(required = false) Mono<String> body) {
-        return required(body, "a TimelineCreateRequest")
+    public Mono<Void> createTimeline(ServerHttpRequest http) {
+        return required(body(http), "a TimelineCreateRequest")
                 .map(text -> json.readValue(text, TimelineCreateRequest.class))
                 .flatMap(request -> registry.create(
                         request.timeline(),
@@ -99,9 +105,10 @@ public class TimelineApi {
     public Mono<TermBumpResponse> bumpTerm(
             @PathVariable("tenant_id") String tenant,
             @PathVariable("timeline_id") String timeline,
-            @RequestBody(required = false) Mono<String> body) {
+            ServerHttpRequest http) {
         // An absent or empty body means {"term": null}: bump by one.
-        Mono<Optional<TermBumpRequest>> request = body.filter(text -> !text.isBlank())
+        Mono<Optional<TermBumpRequest>> request = body(http)
+                .filter(text -> !text.isBlank())
                 .map(text -> Optional.of(json.readValue(text, TermBumpRequest.class)))
                 .defaultIfEmpty(Optional.empty());
         return Mono.fromCallable(() -> registry.get(timeline(tenant, timeline)))
@@ -112,6 +119,26 @@ public class TimelineApi {
 
     private static TenantTimelineId timeline(String tenant, String timeline) {
         return new TenantTimelineId(TenantId.parse(tenant), TimelineId.parse(timeline));
+    }
+
+    /**
+     * The request body as text, whatever its declared content type (Neon's API does not look at it, and
+     * {@code curl -d} sends a form type), at most {@link #MAX_BODY_BYTES}.
+     */
+    private static Mono<String> body(ServerHttpRequest http) {
+        return DataBufferUtils.join(http.getBody(), MAX_BODY_BYTES)
+                .map(buffer -> {
+                    try {
+                        return buffer.toString(StandardCharsets.UTF_8);
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .onErrorMap(
+                        DataBufferLimitException.class,
+                        e -> new XenonException(
+                                ErrorCode.INVALID_ARGUMENT,
+                                "body: over " + MAX_BODY_BYTES + " bytes (expected: a small JSON object)"));
     }
 
     private static Mono<String> required(Mono<String> body, String expected) {

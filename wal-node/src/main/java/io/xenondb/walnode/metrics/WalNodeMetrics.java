@@ -85,6 +85,7 @@ public final class WalNodeMetrics {
     public void timelineCount(Supplier<Number> count) {
         Gauge.builder("safekeeper.timelines", count, c -> c.get().doubleValue())
                 .description("Number of timelines held by this node")
+                .strongReference(true)
                 .register(registry);
     }
 

@@ -5,9 +5,11 @@ import io.xenondb.proto.wal.AppendResponse;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.GrpcErrors;
 import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.walnode.consensus.message.AppendRequest;
 import io.xenondb.walnode.consensus.message.WalProtos;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -25,15 +27,19 @@ public final class AppendSession extends BaseSubscriber<io.xenondb.proto.wal.App
     /** Requests taken ahead of the actor: enough for a proposer to pipeline, bounded at 32 × 128 KiB. */
     static final int PREFETCH = 32;
 
-    private final TimelineRegistry registry;
+    private final Function<TenantTimelineId, TimelineActor> timelines;
     private final Runnable onClosed;
     private final Sinks.Many<AppendResponse> responses = Sinks.many().unicast().onBackpressureBuffer();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile TimelineActor actor;
     private volatile boolean finished;
 
-    AppendSession(TimelineRegistry registry, Runnable onClosed) {
-        this.registry = registry;
+    /**
+     * @param timelines finds the actor of the timeline the first request names (NOT_FOUND if none)
+     * @param onClosed runs once when the stream ends, however it ends
+     */
+    AppendSession(Function<TenantTimelineId, TimelineActor> timelines, Runnable onClosed) {
+        this.timelines = timelines;
         this.onClosed = onClosed;
     }
 
@@ -41,10 +47,15 @@ public final class AppendSession extends BaseSubscriber<io.xenondb.proto.wal.App
     public static Flux<AppendResponse> serve(
             TimelineRegistry registry, Flux<io.xenondb.proto.wal.AppendRequest> requests, Runnable onClosed) {
         return Flux.defer(() -> {
-            AppendSession session = new AppendSession(registry, onClosed);
+            AppendSession session = new AppendSession(registry::get, onClosed);
             requests.subscribe(session);
-            return session.responses.asFlux().doOnCancel(session::cancelledByClient);
+            return session.responses().doOnCancel(session::cancelledByClient);
         });
+    }
+
+    /** The acknowledgements, refusal and end of this stream. */
+    Flux<AppendResponse> responses() {
+        return responses.asFlux();
     }
 
     boolean isFinished() {
@@ -71,7 +82,7 @@ public final class AppendSession extends BaseSubscriber<io.xenondb.proto.wal.App
         TimelineActor bound = actor;
         if (bound == null) {
             try {
-                bound = registry.get(request.timeline());
+                bound = timelines.apply(request.timeline());
             } catch (XenonException e) {
                 failFromHere(e);
                 return;

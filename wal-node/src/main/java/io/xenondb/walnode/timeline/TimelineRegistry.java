@@ -21,7 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +35,7 @@ import reactor.core.scheduler.Schedulers;
  * Creation and deletion are rare and serialized under one lock, on a blocking-friendly scheduler, never on a
  * gRPC or Netty thread.
  */
-public final class TimelineRegistry implements SmartLifecycle {
+public final class TimelineRegistry implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineRegistry.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -138,21 +140,35 @@ public final class TimelineRegistry implements SmartLifecycle {
                 .subscribe();
     }
 
+    /**
+     * The node is stopping: end every open stream now (UNAVAILABLE), before the gRPC server's graceful shutdown,
+     * which would otherwise wait for them. Spring publishes this before stopping any lifecycle.
+     */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        stop();
+    }
+
     @Override
     public void stop() {
         if (checkpoints != null) {
             checkpoints.dispose();
         }
         synchronized (lock) {
+            if (!running) {
+                return;
+            }
             running = false;
             XenonException reason = new XenonException(ErrorCode.UNAVAILABLE, "WAL node " + nodeId + " is stopping");
             Flux.fromIterable(List.copyOf(timelines.values()))
                     .flatMap(actor -> actor.close(reason))
                     .then()
                     .block(CLOSE_TIMEOUT);
+            int closed = timelines.size();
             timelines.clear();
             gauges.values().forEach(Runnable::run);
             gauges.clear();
+            LOG.info("WAL node {} stopped serving its {} timeline(s)", nodeId, closed);
         }
         actors.shutdown();
     }
@@ -162,7 +178,7 @@ public final class TimelineRegistry implements SmartLifecycle {
         return running;
     }
 
-    /** Stops before the gRPC and web servers, so that their graceful shutdown finds open streams already ended. */
+    /** Starts before the gRPC server (Integer.MAX_VALUE), so that every timeline is loaded when it serves. */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 100;
