@@ -47,6 +47,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.Disposable;
@@ -54,6 +55,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The broker application in this JVM, on free ports, driven over real gRPC and HTTP connections on 127.0.0.1. */
+@Tag("wal-service")
 class BrokerIT {
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(2);
     private static final int SAFEKEEPERS = 3;

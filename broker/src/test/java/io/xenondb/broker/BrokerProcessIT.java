@@ -29,10 +29,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker as the operator runs it: {@code java -jar broker-<version>-exec.jar} with flags, stopped by SIGTERM. */
+@Tag("wal-service")
 class BrokerProcessIT {
     private static final Pattern GRPC = Pattern.compile("serving gRPC on (\\S+)");
     private static final Pattern HTTP = Pattern.compile("serving HTTP \\(.*\\) on (\\S+)");

@@ -6,9 +6,11 @@ import io.xenondb.shared.id.Term;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.walnode.consensus.ProposerEffect.StopReason;
 import io.xenondb.walnode.consensus.message.TermHistory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour the WAL service promises, scripted step by step on three nodes. */
+@Tag("wal-service")
 class ConsensusScenarioTest {
     private final TestCluster cluster = new TestCluster(3);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -pl wal-node -am verify -Dtest=ConsensusSimulationTest#replay -Dsim.seed=N [-Dsim.nodes=5]
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
+@Tag("wal-service")
 class ConsensusSimulationTest {
     private static final int SEEDS_3_NODES = 500;
     private static final int SEEDS_5_NODES = 200;

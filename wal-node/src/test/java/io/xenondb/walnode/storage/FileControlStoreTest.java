@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * junk after the end) is cut off on open and the state before it is loaded; damage before the last record is
  * corruption.
  */
+@Tag("wal-service")
 class FileControlStoreTest {
     static final TenantTimelineId TTID =
             TenantTimelineId.parse("9ef87a5bf0d92544f6fafeeb3239695c/de200bd42b49cc1814412c7e592dd6e9");

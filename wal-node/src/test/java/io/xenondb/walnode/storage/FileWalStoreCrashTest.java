@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files then damaged as a power loss can leave them. Reopening must keep exactly the intact prefix, zero the
  * rest on disk, and accept appends from there; damage below the persisted commit LSN is corruption.
  */
+@Tag("wal-service")
 class FileWalStoreCrashTest {
     static final Lsn SEG1 = Lsn.parse("0/1000000");
     static final Lsn SEG2 = Lsn.parse("0/2000000");
