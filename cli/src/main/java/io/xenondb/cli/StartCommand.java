@@ -17,7 +17,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine()
                 .getErr()
-                .println("xenon: start is not available yet: the WAL nodes, storage node, controller and compute"
+                .println("xenon: start is not available yet: the storage node, controller and compute lifecycle"
                         + " are still being built (see README.md, Status); available now: waldump");
         return 3;
     }
