@@ -1,6 +1,7 @@
 package io.xenondb.broker;
 
 import io.xenondb.broker.config.BrokerFlags;
+import io.xenondb.service.StartupFailures;
 import io.xenondb.shared.error.XenonException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

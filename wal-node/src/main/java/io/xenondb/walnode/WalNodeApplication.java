@@ -1,5 +1,6 @@
 package io.xenondb.walnode;
 
+import io.xenondb.service.StartupFailures;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.walnode.config.ListenAddressMapping;
 import io.xenondb.walnode.config.SpringDefaults;

@@ -1,4 +1,4 @@
-package io.xenondb.walnode;
+package io.xenondb.service;
 
 import io.xenondb.shared.error.XenonException;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -8,7 +8,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Turns a failed start into one line for the operator: the flag and value that were refused, or the Xenon error
- * (a port in use, a datadir of another node), or else the innermost message. Also a failure analyzer, so that
+ * (a port in use, a data directory of another node), or else the innermost message. Also a failure analyzer, so that
  * Spring reports Xenon errors without a stack trace.
  */
 public final class StartupFailures extends AbstractFailureAnalyzer<XenonException> {
