@@ -73,6 +73,18 @@ final class PgWal {
         return recordEnds.getLast();
     }
 
+    /** The end of the last whole record at or before {@code lsn}: where a WAL cut at {@code lsn} stays intact. */
+    Lsn lastRecordEndAtOrBefore(Lsn lsn) {
+        Lsn result = start;
+        for (Lsn end : recordEnds) {
+            if (end.isAfter(lsn)) {
+                break;
+            }
+            result = end;
+        }
+        return result;
+    }
+
     /** The bytes of {@code [from, to)}. */
     ByteString bytes(Lsn from, Lsn to) {
         return bytes.substring((int) from.minus(start), (int) to.minus(start));

@@ -27,12 +27,18 @@ import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.shared.id.Term;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.shared.wal.WalSegmentName;
+import io.xenondb.walnode.storage.FileControlStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -173,6 +179,93 @@ class WalNodeProcessIT {
         assertThat(restarted.waitFor(30, TimeUnit.SECONDS))
                 .as("stops on SIGTERM")
                 .isTrue();
+    }
+
+    @Test
+    void tornTailsOfTheWalAndTheControlLogAreCutToTheIntactPrefixWhenTheNodeRestarts() throws Exception {
+        PgWal sample = PgWal.sample();
+        long start = sample.start().value();
+        Path datadir = work.resolve("torn");
+        TenantTimelineId timeline = new TenantTimelineId(TenantId.generate(), TimelineId.generate());
+        List<PgWal.Chunk> written = sample.chunks(64 * 1024).subList(0, 6);
+        Lsn end = written.getLast().end();
+        Lsn committed = written.get(2).end();
+
+        Process node = startNode(datadir);
+        ManagedChannel channel = WalNodeChannels.open(ListenAddress.parse(await(node, GRPC)));
+        try {
+            ReactorWalServiceStub wal = ReactorWalServiceGrpc.newReactorStub(channel);
+            wal.greet(greet(timeline, start)).block(TIMEOUT);
+            wal.vote(vote(timeline, 1)).block(TIMEOUT);
+            wal.elect(elect(timeline, 1, start)).block(TIMEOUT);
+            List<AppendRequest> appends = new ArrayList<>();
+            for (PgWal.Chunk chunk : written) {
+                appends.add(append(timeline, 1, chunk.begin().value(), chunk.bytes(), committed.value()));
+            }
+            assertThat(wal.append(Flux.fromIterable(appends).concatWith(Flux.never()))
+                            .filter(response -> response.getFlushLsn() >= end.value())
+                            .blockFirst(TIMEOUT)
+                            .getFlushLsn())
+                    .isEqualTo(end.value());
+        } finally {
+            WalNodeChannels.close(channel, Duration.ofSeconds(2));
+        }
+        node.destroyForcibly();
+        assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        // Damage as a crash can: the last records half written (zeroed from the middle of the last chunk),
+        // junk after that, and a control log whose last record is torn (a zeroed length, then junk).
+        Path timelineDir = datadir.resolve(timeline.tenantId().toString())
+                .resolve(timeline.timelineId().toString());
+        Lsn cut = written.getLast().begin().plus(written.getLast().size() / 2);
+        Lsn intact = sample.lastRecordEndAtOrBefore(cut);
+        assertThat(intact).isGreaterThan(committed).isLessThan(end);
+        Path segment = timelineDir.resolve(WalSegmentName.of(1, cut).toString());
+        try (FileChannel file = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.allocate((int) end.minus(cut)), cut.segmentOffset());
+            byte[] junk = new byte[3000];
+            new Random(7).nextBytes(junk);
+            file.write(ByteBuffer.wrap(junk), end.segmentOffset());
+        }
+        Path controlLog = timelineDir.resolve(FileControlStore.FILE_NAME);
+        Files.write(controlLog, new byte[] {0, 0, 0, 0, 17, 42, 99}, StandardOpenOption.APPEND);
+
+        Process restarted = startNode(datadir);
+        ListenAddress http = ListenAddress.parse(await(restarted, HTTP));
+        try (WalNodeClient client = new WalNodeClient(http)) {
+            TimelineStatus status = client.timelineStatus(timeline);
+            assertThat(status.flushLsn()).isEqualTo(intact);
+            assertThat(status.acceptorState().term()).isEqualTo(Term.of(1));
+        }
+        // The intact prefix is byte for byte the compute's WAL, and everything after it is zero on disk.
+        ByteBuffer onDisk = ByteBuffer.wrap(Files.readAllBytes(segment));
+        for (PgWal.Chunk chunk : written) {
+            if (chunk.begin().isBefore(intact) && chunk.begin().segmentNumber() == cut.segmentNumber()) {
+                Lsn to = Lsn.min(chunk.end(), intact);
+                byte[] expected = sample.bytes(chunk.begin(), to).toByteArray();
+                byte[] actual = new byte[expected.length];
+                onDisk.get((int) chunk.begin().segmentOffset(), actual);
+                assertThat(actual).as("bytes from %s", chunk.begin()).isEqualTo(expected);
+            }
+        }
+        for (long offset = intact.segmentOffset(); offset < end.segmentOffset() + 3000; offset++) {
+            assertThat(onDisk.get((int) offset)).as("byte at offset %d", offset).isZero();
+        }
+        restarted.destroy();
+        assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private Process startNode(Path datadir) throws IOException {
+        return start(
+                "--id",
+                "4",
+                "-D",
+                datadir.toString(),
+                "--listen-grpc",
+                "127.0.0.1:0",
+                "--listen-http",
+                "127.0.0.1:0",
+                "--disable-periodic-broker-push");
     }
 
     @Test
