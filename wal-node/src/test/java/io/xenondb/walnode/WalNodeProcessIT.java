@@ -84,50 +84,13 @@ class WalNodeProcessIT {
         long end = written.getLast().end().value();
         long committed = written.get(written.size() / 2).end().value();
 
-        Process node = start(
-                "--id",
-                "3",
-                "-D",
-                datadir.toString(),
-                "--listen-grpc",
-                "127.0.0.1:0",
-                "--listen-http",
-                "127.0.0.1:0",
-                "--disable-periodic-broker-push");
-        ListenAddress grpc = ListenAddress.parse(await(node, GRPC));
-        ManagedChannel channel = WalNodeChannels.open(grpc);
-        try {
-            ReactorWalServiceStub wal = ReactorWalServiceGrpc.newReactorStub(channel);
-            wal.greet(greet(timeline, start)).block(TIMEOUT);
-            assertThat(wal.vote(vote(timeline, 1)).block(TIMEOUT).getVoteGiven())
-                    .isTrue();
-            assertThat(wal.elect(elect(timeline, 1, start)).block(TIMEOUT).hasRefusal())
-                    .isFalse();
-            List<AppendRequest> appends = new ArrayList<>();
-            for (PgWal.Chunk chunk : written) {
-                appends.add(append(timeline, 1, chunk.begin().value(), chunk.bytes(), committed));
-            }
-            AppendResponse acked = wal.append(Flux.fromIterable(appends).concatWith(Flux.never()))
-                    .filter(response -> response.getFlushLsn() >= end)
-                    .blockFirst(TIMEOUT);
-            assertThat(acked.getFlushLsn()).isEqualTo(end);
-        } finally {
-            WalNodeChannels.close(channel, Duration.ofSeconds(2));
-        }
+        Process node = startNode(3, datadir);
+        writeInTermOne(node, timeline, Lsn.of(start), written, Lsn.of(committed));
 
         node.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
         assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        Process restarted = start(
-                "--id",
-                "3",
-                "-D",
-                datadir.toString(),
-                "--listen-grpc",
-                "127.0.0.1:0",
-                "--listen-http",
-                "127.0.0.1:0",
-                "--disable-periodic-broker-push");
+        Process restarted = startNode(3, datadir);
         ListenAddress grpcAgain = ListenAddress.parse(await(restarted, GRPC));
         ListenAddress http = ListenAddress.parse(await(restarted, HTTP));
         try (WalNodeClient client = new WalNodeClient(http)) {
@@ -136,7 +99,7 @@ class WalNodeProcessIT {
             assertThat(status.acceptorState().term()).isEqualTo(Term.of(1));
             assertThat(status.commitLsn().value()).isBetween(start, committed);
         }
-        channel = WalNodeChannels.open(grpcAgain);
+        ManagedChannel channel = WalNodeChannels.open(grpcAgain);
         try {
             ReactorWalServiceStub wal = ReactorWalServiceGrpc.newReactorStub(channel);
             // A new proposer (term 2) finds all the flushed WAL, reads it back and continues after it.
@@ -191,25 +154,8 @@ class WalNodeProcessIT {
         Lsn end = written.getLast().end();
         Lsn committed = written.get(2).end();
 
-        Process node = startNode(datadir);
-        ManagedChannel channel = WalNodeChannels.open(ListenAddress.parse(await(node, GRPC)));
-        try {
-            ReactorWalServiceStub wal = ReactorWalServiceGrpc.newReactorStub(channel);
-            wal.greet(greet(timeline, start)).block(TIMEOUT);
-            wal.vote(vote(timeline, 1)).block(TIMEOUT);
-            wal.elect(elect(timeline, 1, start)).block(TIMEOUT);
-            List<AppendRequest> appends = new ArrayList<>();
-            for (PgWal.Chunk chunk : written) {
-                appends.add(append(timeline, 1, chunk.begin().value(), chunk.bytes(), committed.value()));
-            }
-            assertThat(wal.append(Flux.fromIterable(appends).concatWith(Flux.never()))
-                            .filter(response -> response.getFlushLsn() >= end.value())
-                            .blockFirst(TIMEOUT)
-                            .getFlushLsn())
-                    .isEqualTo(end.value());
-        } finally {
-            WalNodeChannels.close(channel, Duration.ofSeconds(2));
-        }
+        Process node = startNode(4, datadir);
+        writeInTermOne(node, timeline, Lsn.of(start), written, committed);
         node.destroyForcibly();
         assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -230,7 +176,7 @@ class WalNodeProcessIT {
         Path controlLog = timelineDir.resolve(FileControlStore.FILE_NAME);
         Files.write(controlLog, new byte[] {0, 0, 0, 0, 17, 42, 99}, StandardOpenOption.APPEND);
 
-        Process restarted = startNode(datadir);
+        Process restarted = startNode(4, datadir);
         ListenAddress http = ListenAddress.parse(await(restarted, HTTP));
         try (WalNodeClient client = new WalNodeClient(http)) {
             TimelineStatus status = client.timelineStatus(timeline);
@@ -255,10 +201,38 @@ class WalNodeProcessIT {
         assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private Process startNode(Path datadir) throws IOException {
+    /** Elects term 1 on the node, appends {@code written} with {@code committed} as commit LSN, waits for the flush. */
+    private void writeInTermOne(
+            Process node, TenantTimelineId timeline, Lsn start, List<PgWal.Chunk> written, Lsn committed)
+            throws IOException, InterruptedException {
+        long end = written.getLast().end().value();
+        ManagedChannel channel = WalNodeChannels.open(ListenAddress.parse(await(node, GRPC)));
+        try {
+            ReactorWalServiceStub wal = ReactorWalServiceGrpc.newReactorStub(channel);
+            wal.greet(greet(timeline, start.value())).block(TIMEOUT);
+            assertThat(wal.vote(vote(timeline, 1)).block(TIMEOUT).getVoteGiven())
+                    .isTrue();
+            assertThat(wal.elect(elect(timeline, 1, start.value()))
+                            .block(TIMEOUT)
+                            .hasRefusal())
+                    .isFalse();
+            List<AppendRequest> appends = new ArrayList<>();
+            for (PgWal.Chunk chunk : written) {
+                appends.add(append(timeline, 1, chunk.begin().value(), chunk.bytes(), committed.value()));
+            }
+            AppendResponse acked = wal.append(Flux.fromIterable(appends).concatWith(Flux.never()))
+                    .filter(response -> response.getFlushLsn() >= end)
+                    .blockFirst(TIMEOUT);
+            assertThat(acked.getFlushLsn()).isEqualTo(end);
+        } finally {
+            WalNodeChannels.close(channel, Duration.ofSeconds(2));
+        }
+    }
+
+    private Process startNode(int id, Path datadir) throws IOException {
         return start(
                 "--id",
-                "4",
+                String.valueOf(id),
                 "-D",
                 datadir.toString(),
                 "--listen-grpc",
