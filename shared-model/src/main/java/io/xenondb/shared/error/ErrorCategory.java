@@ -11,6 +11,11 @@ public enum ErrorCategory {
     NOT_FOUND,
     /** The request clashes with current state (HTTP 409, gRPC ALREADY_EXISTS / FAILED_PRECONDITION). */
     CONFLICT,
+    /**
+     * The request is well-formed, but what it asks for is not (or no longer) possible: e.g. a branch below
+     * the garbage-collection cutoff (HTTP 406 as Neon answers it, gRPC FAILED_PRECONDITION).
+     */
+    NOT_ACCEPTABLE,
     /** The request is valid but cannot be served right now; retrying may help (HTTP 503, gRPC UNAVAILABLE). */
     UNAVAILABLE,
     /** Data read from disk or the wire is damaged (HTTP 500, gRPC DATA_LOSS). */

@@ -9,7 +9,8 @@ public enum ErrorCode {
     CONFLICT(ErrorCategory.CONFLICT),
     UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     WAL_CORRUPT(ErrorCategory.CORRUPTION),
-    INTERNAL(ErrorCategory.INTERNAL);
+    INTERNAL(ErrorCategory.INTERNAL),
+    LSN_NOT_AVAILABLE(ErrorCategory.NOT_ACCEPTABLE);
 
     private final ErrorCategory category;
 

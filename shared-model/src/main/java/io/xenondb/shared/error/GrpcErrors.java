@@ -32,6 +32,7 @@ public final class GrpcErrors {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             // "The system is not in a state required for the operation" (gRPC's own guidance), e.g. a stale term.
             case CONFLICT -> Status.Code.FAILED_PRECONDITION;
+            case NOT_ACCEPTABLE -> Status.Code.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case CORRUPTION -> Status.Code.DATA_LOSS;
             case INTERNAL -> Status.Code.INTERNAL;

@@ -1,9 +1,9 @@
 package io.xenondb.walnode.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xenondb.service.http.HttpErrorHandler;
 import io.xenondb.walnode.broker.BrokerPublisher;
 import io.xenondb.walnode.grpc.WalGrpcService;
-import io.xenondb.walnode.http.HttpErrorHandler;
 import io.xenondb.walnode.metrics.WalNodeMetrics;
 import io.xenondb.walnode.timeline.FileTimelineStorageFactory;
 import io.xenondb.walnode.timeline.TimelineRegistry;

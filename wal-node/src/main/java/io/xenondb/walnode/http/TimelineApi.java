@@ -1,5 +1,6 @@
 package io.xenondb.walnode.http;
 
+import io.xenondb.service.http.HttpErrorHandler;
 import io.xenondb.shared.client.walnode.TermBumpRequest;
 import io.xenondb.shared.client.walnode.TermBumpResponse;
 import io.xenondb.shared.client.walnode.TimelineCreateRequest;

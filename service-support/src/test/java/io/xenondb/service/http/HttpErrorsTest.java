@@ -1,4 +1,4 @@
-package io.xenondb.walnode.http;
+package io.xenondb.service.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.xenondb.walnode.http;
+package io.xenondb.service.http;
 
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.xenondb.walnode.http;
+package io.xenondb.service.http;
 
 import io.xenondb.shared.error.ErrorCategory;
 import io.xenondb.shared.error.XenonException;
@@ -10,7 +10,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * The one mapping from failures to HTTP answers ({@code {"msg": "..."}} with a status), as Neon's
- * {@code ApiError}: a {@link XenonException} by its category (bad input 400, unknown 404, conflict 409,
+ * {@code ApiError}: a {@link XenonException} by its category (bad input 400, unknown 404, conflict 409, not acceptable 406,
  * unavailable 503, damage and bugs 500); unreadable JSON 400 naming what was wrong, with the message of a typed
  * error raised while reading it (Jackson wraps those); Spring's own status exceptions (no route 404, wrong
  * method 405) keep their status; anything else is a bug, answered 500 "internal error" without details.
@@ -34,6 +34,7 @@ public final class HttpErrors {
             case USER_INPUT -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case CORRUPTION, INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };

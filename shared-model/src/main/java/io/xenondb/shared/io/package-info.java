@@ -1,0 +1,2 @@
+/** File-system helpers shared by the services' durable stores. */
+package io.xenondb.shared.io;
