@@ -1,0 +1,2 @@
+/** Text forms shared by the APIs, such as humantime durations. */
+package io.xenondb.shared.text;
