@@ -9,7 +9,8 @@ public enum ErrorCode {
     CONFLICT(ErrorCategory.CONFLICT),
     UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     WAL_CORRUPT(ErrorCategory.CORRUPTION),
-    INTERNAL(ErrorCategory.INTERNAL);
+    INTERNAL(ErrorCategory.INTERNAL),
+    IMAGE_CORRUPT(ErrorCategory.CORRUPTION);
 
     private final ErrorCategory category;
 
