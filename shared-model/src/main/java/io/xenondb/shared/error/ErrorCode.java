@@ -10,6 +10,7 @@ public enum ErrorCode {
     UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     WAL_CORRUPT(ErrorCategory.CORRUPTION),
     INTERNAL(ErrorCategory.INTERNAL),
+    IMAGE_CORRUPT(ErrorCategory.CORRUPTION),
     LSN_NOT_AVAILABLE(ErrorCategory.NOT_ACCEPTABLE);
 
     private final ErrorCategory category;

@@ -4,6 +4,7 @@ import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.wal.WalSegmentName;
 import io.xenondb.storagenode.wal.PgWalSegments;
 import io.xenondb.storagenode.wal.WalSource;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,61 +15,65 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes a base backup as a tar stream (DESIGN.md §2): the image's files, then {@code pg_wal} with whole
- * segments holding the WAL from the image's redo point up to the target LSN, zero after it. Stock PostgreSQL
- * started on the result, without a signal file, recovers exactly to the target and goes on writing WAL there.
- * Files that belong to a running server rather than to the data (pid file, signal files, old WAL) are left out.
+ * Writes a base backup as a tar stream (DESIGN.md §2): the image's directories and files as they are handed in,
+ * then, on {@link #finish}, {@code pg_wal} with whole segments holding the WAL from the image's redo point up to
+ * the target LSN, zero after it. Stock PostgreSQL started on the result, without a signal file, recovers exactly
+ * to the target and goes on writing WAL there. Files that belong to a running server rather than to the data
+ * (pid file, signal files, WAL already in the image) are left out.
  */
 public final class BasebackupWriter {
     /** Never part of a base backup: they describe a process, not the database. */
-    private static final Set<String> EXCLUDED =
-            Set.of("postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal", "backup_label.old");
+    private static final Set<String> EXCLUDED = Set.of(
+            "postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal", "backup_label.old");
 
     private static final int FILE_MODE = 0600;
-    private static final int DIR_MODE = 0700;
+    private static final int DIR_MODE = 040700;
 
-    private BasebackupWriter() {}
+    private final TarArchiveOutputStream tar;
+    private boolean wroteWalDir;
 
-    /**
-     * Writes the backup to {@code out} (not closed).
-     *
-     * @param files the image's files and directories, in the order to write them
-     * @param wal the timeline's history, holding at least {@code [segment start of redoLsn, target)}
-     */
-    public static void write(
-            Iterable<? extends BasebackupEntry> files, WalSource wal, Lsn redoLsn, Lsn target, OutputStream out)
-            throws IOException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(out));
+    /** A backup written to {@code out}, which is flushed but not closed at the end. */
+    public BasebackupWriter(OutputStream out) {
+        this.tar = new TarArchiveOutputStream(new NonClosing(out));
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        boolean wroteWalDir = false;
-        for (BasebackupEntry file : files) {
-            String path = file.path();
-            if (EXCLUDED.contains(path) || path.startsWith("pg_wal/")) {
-                continue;
-            }
-            if (file.isDirectory()) {
-                directory(tar, path);
-                wroteWalDir |= path.equals("pg_wal");
-            } else {
-                TarArchiveEntry entry = new TarArchiveEntry(path);
-                entry.setMode(FILE_MODE);
-                entry.setSize(file.size());
-                tar.putArchiveEntry(entry);
-                try (InputStream in = file.open()) {
-                    long copied = in.transferTo(tar);
-                    if (copied != file.size()) {
-                        throw new IOException(
-                                "image file " + path + " has " + copied + " bytes, expected " + file.size());
-                    }
-                }
-                tar.closeArchiveEntry();
-            }
+    }
+
+    /** A directory of the image ('/'-separated path relative to the data directory). */
+    public void directory(String path) throws IOException {
+        if (path.startsWith("pg_wal/")) {
+            return;
         }
+        wroteWalDir |= path.equals("pg_wal");
+        putDirectory(path);
+    }
+
+    /** A file of the image, {@code size} bytes read from {@code content}. */
+    public void file(String path, long size, InputStream content) throws IOException {
+        if (EXCLUDED.contains(path) || path.startsWith("pg_wal/")) {
+            return;
+        }
+        TarArchiveEntry entry = new TarArchiveEntry(path);
+        entry.setMode(FILE_MODE);
+        entry.setSize(size);
+        tar.putArchiveEntry(entry);
+        long copied = content.transferTo(tar);
+        if (copied != size) {
+            throw new IOException("image file " + path + " has " + copied + " bytes, expected " + size);
+        }
+        tar.closeArchiveEntry();
+    }
+
+    /**
+     * Adds the WAL and ends the archive.
+     *
+     * @param wal the timeline's history, holding at least {@code [segment start of redoLsn, target)}
+     */
+    public void finish(WalSource wal, Lsn redoLsn, Lsn target) throws IOException {
         if (!wroteWalDir) {
-            directory(tar, "pg_wal");
+            putDirectory("pg_wal");
         }
-        directory(tar, "pg_wal/archive_status");
+        putDirectory("pg_wal/archive_status");
         ByteBuffer segment = ByteBuffer.allocate((int) Lsn.WAL_SEGMENT_SIZE);
         for (long segNo = PgWalSegments.firstSegment(redoLsn); segNo <= PgWalSegments.lastSegment(target); segNo++) {
             PgWalSegments.fillSegment(wal, segNo, target, segment);
@@ -80,18 +85,18 @@ public final class BasebackupWriter {
             tar.closeArchiveEntry();
         }
         tar.finish();
-        tar.flush();
+        tar.close();
     }
 
-    private static void directory(TarArchiveOutputStream tar, String path) throws IOException {
+    private void putDirectory(String path) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(path + "/");
-        entry.setMode(DIR_MODE | 040000);
+        entry.setMode(DIR_MODE);
         tar.putArchiveEntry(entry);
         tar.closeArchiveEntry();
     }
 
-    /** Lets the tar stream finish without closing the caller's stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    /** Lets the tar stream close without closing the caller's stream. */
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }
