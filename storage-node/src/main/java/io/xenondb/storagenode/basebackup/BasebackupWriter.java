@@ -23,8 +23,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class BasebackupWriter {
     /** Never part of a base backup: they describe a process, not the database. */
-    private static final Set<String> EXCLUDED = Set.of(
-            "postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal", "backup_label.old");
+    private static final Set<String> EXCLUDED =
+            Set.of("postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal", "backup_label.old");
 
     private static final int FILE_MODE = 0600;
     private static final int DIR_MODE = 040700;

@@ -1,0 +1,94 @@
+package io.xenondb.storagenode.config;
+
+import io.xenondb.shared.cli.ListenAddress;
+import io.xenondb.shared.error.ErrorCode;
+import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.id.NodeId;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The storage node's settings, bound from its flags ({@link StorageNodeFlags}). Paths are bound as text: Spring's
+ * own conversion would look a relative path up on the classpath first.
+ */
+@ConfigurationProperties
+public record StorageNodeProperties(
+        @DefaultValue("1") String id,
+        @DefaultValue(DEFAULT_WORKDIR) String workdir,
+        @DefaultValue(DEFAULT_LISTEN_HTTP) ListenAddress listenHttp,
+        @DefaultValue(DEFAULT_LISTEN_GRPC) ListenAddress listenGrpc,
+        @DefaultValue(DEFAULT_BROKER_ENDPOINT) String brokerEndpoint,
+        String pgDistribDir,
+        @DefaultValue(DEFAULT_WAIT_LSN_TIMEOUT) Duration waitLsnTimeout) {
+    static final String DEFAULT_WORKDIR = ".";
+    static final String DEFAULT_LISTEN_HTTP = "127.0.0.1:9898";
+    static final String DEFAULT_LISTEN_GRPC = "127.0.0.1:51051";
+    static final String DEFAULT_BROKER_ENDPOINT = "http://127.0.0.1:50051";
+    static final String DEFAULT_WAIT_LSN_TIMEOUT = "60s";
+
+    public StorageNodeProperties {
+        NodeId.parse(id.strip());
+        path("workdir", workdir);
+        if (pgDistribDir != null) {
+            path("pg-distrib-dir", pgDistribDir);
+        }
+        brokerAddress(brokerEndpoint);
+        if (waitLsnTimeout.isNegative() || waitLsnTimeout.isZero()) {
+            throw invalid("wait-lsn-timeout: " + waitLsnTimeout + " (expected: a positive duration such as 60s)");
+        }
+        if (listenGrpc.port() != 0 && listenGrpc.equals(listenHttp)) {
+            throw invalid("listen-grpc: " + listenGrpc + " (expected: an address other than listen-http)");
+        }
+    }
+
+    public NodeId nodeId() {
+        return NodeId.parse(id.strip());
+    }
+
+    public Path workdirPath() {
+        return Path.of(workdir);
+    }
+
+    public Optional<Path> pgBinDir() {
+        return Optional.ofNullable(pgDistribDir).map(Path::of);
+    }
+
+    public ListenAddress brokerAddress() {
+        return brokerAddress(brokerEndpoint);
+    }
+
+    private static ListenAddress brokerAddress(String endpoint) {
+        String text = endpoint == null ? "" : endpoint.strip();
+        if (text.startsWith("http://")) {
+            text = text.substring("http://".length());
+        }
+        if (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        try {
+            return ListenAddress.parse(text);
+        } catch (XenonException e) {
+            throw invalid("broker-endpoint: " + endpoint + " (expected: http://host:port, e.g. "
+                    + DEFAULT_BROKER_ENDPOINT + ")");
+        }
+    }
+
+    private static void path(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(name + ": empty (expected: a directory path)");
+        }
+        try {
+            Path.of(value);
+        } catch (InvalidPathException e) {
+            throw invalid(name + ": " + value + " (expected: a directory path; " + e.getReason() + ")");
+        }
+    }
+
+    private static XenonException invalid(String message) {
+        return new XenonException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+}

@@ -1,0 +1,346 @@
+package io.xenondb.storagenode.tenant;
+
+import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.shared.client.storagenode.LocationConfig;
+import io.xenondb.shared.client.storagenode.LocationConfigMode;
+import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
+import io.xenondb.shared.error.ErrorCode;
+import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.id.NodeId;
+import io.xenondb.shared.id.TenantShardId;
+import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.DurableFiles;
+import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.storagenode.basebackup.BasebackupWriter;
+import io.xenondb.storagenode.image.FileSink;
+import io.xenondb.storagenode.image.Image;
+import io.xenondb.storagenode.ingest.WalNodeDirectory;
+import io.xenondb.storagenode.ingest.WalReceiver;
+import io.xenondb.storagenode.timeline.Timeline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every tenant shard on this storage node, and what runs for them: WAL ingest for each timeline, and images made
+ * when a timeline's WAL since its newest image passes the tenant's {@code checkpoint_distance}. The directory
+ * layout is {@code <workdir>/tenants/<tenant_shard_id>/}.
+ */
+public final class TenantManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantManager.class);
+
+    /** How the node behaves; see the node's flags. */
+    public record Settings(Duration lsnWait, Duration imageCheckInterval, WalReceiver.Settings ingest) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(1), WalReceiver.Settings.defaults());
+        }
+    }
+
+    private final NodeId nodeId;
+    private final Path tenantsDir;
+    private final Clock clock;
+    private final PostgresBinaries binaries;
+    private final ImageMaker imageMaker;
+    private final WalNodeDirectory walNodes;
+    private final Settings settings;
+    private final Map<TenantShardId, Tenant> tenants = new ConcurrentHashMap<>();
+    private final Map<Timeline, WalReceiver> receivers = new ConcurrentHashMap<>();
+    private final Map<Timeline, Boolean> imaging = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("tenant-ticker").daemon().factory());
+
+    public TenantManager(
+            NodeId nodeId,
+            Path workdir,
+            Clock clock,
+            PostgresBinaries binaries,
+            ImageMaker imageMaker,
+            WalNodeDirectory walNodes,
+            Settings settings) {
+        this.nodeId = nodeId;
+        this.tenantsDir = workdir.resolve("tenants");
+        this.clock = clock;
+        this.binaries = binaries;
+        this.imageMaker = imageMaker;
+        this.walNodes = walNodes;
+        this.settings = settings;
+    }
+
+    /** Loads every tenant from disk and starts ingest and the image checks. */
+    public void start() throws IOException {
+        DurableFiles.createDirectories(tenantsDir);
+        try (Stream<Path> dirs = Files.list(tenantsDir)) {
+            for (Path dir : dirs.toList()) {
+                TenantShardId id = TenantShardId.parse(dir.getFileName().toString());
+                try {
+                    Tenant tenant = Tenant.load(id, dir, clock);
+                    tenants.put(id, tenant);
+                    tenant.timelines().forEach(this::startIngest);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("tenant {} could not be loaded: {}", id, e.toString(), e);
+                }
+            }
+        }
+        long tick = settings.ingest().retry().toMillis();
+        ticker.scheduleWithFixedDelay(this::tickReceivers, tick, tick, TimeUnit.MILLISECONDS);
+        long check = settings.imageCheckInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::checkImages, check, check, TimeUnit.MILLISECONDS);
+        LOG.info("storage node {}: {} tenant shard(s) loaded from {}", nodeId, tenants.size(), tenantsDir);
+    }
+
+    public NodeId nodeId() {
+        return nodeId;
+    }
+
+    public List<Tenant> tenants() {
+        return List.copyOf(tenants.values());
+    }
+
+    /** The tenant shard, or NOT_FOUND naming it. */
+    public Tenant tenant(TenantShardId id) {
+        Tenant tenant = tenants.get(id);
+        if (tenant == null) {
+            throw new XenonException(ErrorCode.NOT_FOUND, "tenant " + id + " not found");
+        }
+        return tenant;
+    }
+
+    /**
+     * Applies a location config: an attached or secondary mode creates the tenant shard here (or updates its
+     * generation and settings); {@code Detached} removes it and its local files. A generation lower than the
+     * one held is refused: that request comes from an outdated controller decision.
+     */
+    public synchronized void setLocation(TenantShardId id, LocationConfig config) {
+        Tenant existing = tenants.get(id);
+        try {
+            if (config.mode() == LocationConfigMode.Detached) {
+                if (existing != null) {
+                    remove(existing);
+                }
+                return;
+            }
+            if (existing != null) {
+                Long held = existing.location().generation();
+                if (held != null && config.generation() != null && config.generation() < held) {
+                    throw new XenonException(
+                            ErrorCode.CONFLICT,
+                            "tenant " + id + ": generation " + config.generation()
+                                    + " is older than the one held here (" + held + ")");
+                }
+                existing.updateLocation(config);
+                return;
+            }
+            Tenant tenant = Tenant.createOrLoad(id, tenantsDir.resolve(id.toString()), clock, config);
+            tenants.put(id, tenant);
+            tenant.timelines().forEach(this::startIngest);
+        } catch (IOException e) {
+            throw new XenonException(ErrorCode.UNAVAILABLE, "setting the location of " + id + " failed: " + e, e);
+        }
+    }
+
+    /** Deletes the tenant shard and everything of it on this node. */
+    public synchronized void deleteTenant(TenantShardId id) {
+        try {
+            remove(tenant(id));
+        } catch (IOException e) {
+            throw new XenonException(ErrorCode.UNAVAILABLE, "deleting tenant " + id + " failed: " + e, e);
+        }
+    }
+
+    private void remove(Tenant tenant) throws IOException {
+        tenants.remove(tenant.id());
+        tenant.timelines().forEach(this::stopIngest);
+        tenant.close();
+        Path doomed = tenant.directory().resolveSibling(tenant.id() + ".___deleted");
+        Files.move(tenant.directory(), doomed);
+        DurableFiles.syncDirectory(tenantsDir);
+        Timeline.deleteRecursively(doomed);
+    }
+
+    /** Creates a timeline (bootstrap or branch) and starts its ingest. */
+    public Timeline createTimeline(TenantShardId id, TimelineCreateRequest request) {
+        Tenant tenant = attached(id);
+        Timeline timeline = tenant.createTimeline(request, binaries, imageMaker, settings.lsnWait());
+        startIngest(timeline);
+        return timeline;
+    }
+
+    /** Stops ingest of a timeline and deletes it. */
+    public void deleteTimeline(TenantShardId id, TimelineId timelineId) {
+        Tenant tenant = tenant(id);
+        stopIngest(tenant.timeline(timelineId));
+        tenant.deleteTimeline(timelineId);
+    }
+
+    private Tenant attached(TenantShardId id) {
+        Tenant tenant = tenant(id);
+        if (!tenant.location().mode().isAttached()) {
+            throw new XenonException(
+                    ErrorCode.CONFLICT,
+                    "tenant " + id + " is " + tenant.location().mode() + " on this node, not attached");
+        }
+        return tenant;
+    }
+
+    /**
+     * Resolves the LSN of a read: 0 means the tip; an LSN beyond the tip is waited for; the result is the
+     * greatest record boundary at or below it, at or above the oldest readable LSN.
+     */
+    public Lsn readLsn(Timeline timeline, Lsn requested) {
+        Lsn lsn = requested.isValid() ? requested : timeline.lastRecordLsn();
+        if (lsn.isAfter(timeline.lastRecordLsn())) {
+            Tenant.waitFor(timeline, lsn, settings.lsnWait());
+        }
+        Lsn floor = Tenant.oldestBranchPoint(timeline);
+        if (lsn.isBefore(floor)) {
+            throw new XenonException(
+                    ErrorCode.LSN_NOT_AVAILABLE,
+                    "lsn " + lsn + " of timeline " + timeline.id() + " is below its oldest readable lsn " + floor);
+        }
+        return Lsn.max(floor, timeline.snapToRecordBoundary(lsn));
+    }
+
+    /**
+     * Writes the base backup of {@code timeline} at {@code lsn} (see {@link #readLsn}) to {@code out}; returns the
+     * LSN it is at.
+     */
+    public Lsn basebackup(TenantShardId id, TimelineId timelineId, Lsn requested, OutputStream out) {
+        Tenant tenant = tenant(id);
+        Timeline timeline = tenant.timeline(timelineId);
+        Lsn lsn = readLsn(timeline, requested);
+        Image image = tenant.imageOf(timeline, lsn)
+                .orElseThrow(() -> new XenonException(
+                        ErrorCode.INTERNAL, "no image of timeline " + timelineId + " at or below " + lsn));
+        try {
+            BasebackupWriter writer = new BasebackupWriter(out);
+            tenant.images().forEachFile(image, new FileSink() {
+                @Override
+                public void directory(String path) throws IOException {
+                    writer.directory(path);
+                }
+
+                @Override
+                public void file(String path, long size, InputStream content) throws IOException {
+                    writer.file(path, size, content);
+                }
+            });
+            writer.finish(timeline.history(), image.redoLsn(), lsn);
+        } catch (IOException e) {
+            throw new XenonException(
+                    ErrorCode.UNAVAILABLE,
+                    "writing the base backup of " + timelineId + " at " + lsn + " failed: " + e,
+                    e);
+        }
+        return lsn;
+    }
+
+    /** Makes an image of {@code timeline} at its tip now, unless its newest image is already there. */
+    public Optional<Image> checkpoint(TenantShardId id, TimelineId timelineId) {
+        Tenant tenant = tenant(id);
+        return makeImage(tenant, tenant.timeline(timelineId), true);
+    }
+
+    private Optional<Image> makeImage(Tenant tenant, Timeline timeline, boolean force) {
+        if (imaging.putIfAbsent(timeline, Boolean.TRUE) != null) {
+            return Optional.empty();
+        }
+        try {
+            Lsn target = timeline.lastRecordLsn();
+            Image base = tenant.imageOf(timeline, target)
+                    .orElseThrow(() -> new XenonException(
+                            ErrorCode.INTERNAL, "no image of timeline " + timeline.id() + " to start a replay from"));
+            long distance = target.minus(base.lsn());
+            long threshold = tenant.location().tenantConf().checkpointDistanceOrDefault();
+            if (distance == 0 || (!force && distance < threshold)) {
+                return Optional.empty();
+            }
+            LOG.info(
+                    "making an image of {}/{} at {} from the image at {} ({} bytes of WAL)",
+                    tenant.id(),
+                    timeline.id(),
+                    target,
+                    base.lsn(),
+                    distance);
+            return Optional.of(imageMaker.make(tenant.images(), base, timeline.id(), timeline.history(), target));
+        } finally {
+            imaging.remove(timeline);
+        }
+    }
+
+    private void checkImages() {
+        for (Tenant tenant : tenants.values()) {
+            if (tenant.location().mode() != LocationConfigMode.AttachedSingle
+                    && tenant.location().mode() != LocationConfigMode.AttachedMulti) {
+                continue;
+            }
+            for (Timeline timeline : tenant.timelines()) {
+                try {
+                    makeImage(tenant, timeline, false);
+                } catch (RuntimeException e) {
+                    LOG.warn("image of {}/{} failed: {}", tenant.id(), timeline.id(), e.toString(), e);
+                }
+            }
+        }
+    }
+
+    private void startIngest(Timeline timeline) {
+        if (walNodes == null || timeline.metadata().readOnly()) {
+            return;
+        }
+        receivers.computeIfAbsent(timeline, t -> {
+            WalReceiver receiver = new WalReceiver(t, walNodes, settings.ingest(), clock, nodeId);
+            receiver.start();
+            return receiver;
+        });
+    }
+
+    private void stopIngest(Timeline timeline) {
+        WalReceiver receiver = receivers.remove(timeline);
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    /** The WAL receiver of a timeline, if it ingests. */
+    public Optional<WalReceiver> receiver(Timeline timeline) {
+        return Optional.ofNullable(receivers.get(timeline));
+    }
+
+    private void tickReceivers() {
+        receivers.values().forEach(r -> {
+            try {
+                r.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("ingest tick failed: {}", e.toString());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        receivers.values().forEach(WalReceiver::close);
+        receivers.clear();
+        tenants.values().forEach(Tenant::close);
+        tenants.clear();
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}
