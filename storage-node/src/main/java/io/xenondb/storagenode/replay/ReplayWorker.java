@@ -32,6 +32,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes images by replay: materialises a base (an image, or initdb's output) into a scratch directory, adds the
@@ -46,6 +48,7 @@ public final class ReplayWorker {
     static final Set<String> CONFIG_FILES =
             Set.of("postgresql.conf", "postgresql.auto.conf", "xenon.conf", "pg_hba.conf", "pg_ident.conf");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayWorker.class);
     private static final Pattern START_WAL = Pattern.compile("START WAL LOCATION: ([0-9A-Fa-f]+/[0-9A-Fa-f]+)");
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -179,6 +182,8 @@ public final class ReplayWorker {
                             "backup of the worker at " + target + ": redo " + redo + ", stop " + stop
                                     + " (expected: both at or below the target)");
                 }
+                // On a standby pg_backup_stop reports pg_control's minRecoveryPoint, which may lie below the target.
+                LOG.info("image of {} at {}: redo point {}, backup stop lsn {}", timeline, target, redo, stop);
                 builder.addFile("backup_label", label.getBytes(StandardCharsets.UTF_8));
                 originals.forEach(builder::addFile);
                 return builder.commit(redo);

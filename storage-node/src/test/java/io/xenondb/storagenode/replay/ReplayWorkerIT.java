@@ -109,6 +109,16 @@ class ReplayWorkerIT {
                     if (txn == CHECKPOINT_AFTER) {
                         s.execute("checkpoint");
                         checkpointRedo = Lsn.parse(queryText(s, "select redo_lsn from pg_control_checkpoint()"));
+                        // PgControlFile's layout against the server's own view of the same file.
+                        PgControlFile control =
+                                PgControlFile.parse(Files.readAllBytes(primaryDir.resolve("global/pg_control")));
+                        assertThat(control.redo()).isEqualTo(checkpointRedo);
+                        assertThat(control.checkpoint())
+                                .isEqualTo(
+                                        Lsn.parse(queryText(s, "select checkpoint_lsn from pg_control_checkpoint()")));
+                        assertThat(control.timeline()).isEqualTo(1);
+                        assertThat(control.maxConnections()).isEqualTo(queryLong(s, "show max_connections"));
+                        assertThat(control.maxLocksPerXact()).isEqualTo(queryLong(s, "show max_locks_per_transaction"));
                     }
                 }
             }
