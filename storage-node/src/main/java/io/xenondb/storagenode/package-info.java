@@ -1,6 +1,5 @@
 /**
- * Storage node (Neon's pageserver): WAL ingest, versioned pages, basebackup, page service.
- *
- * <p>Not built yet: see the open issues. DESIGN.md describes what lands here.
+ * Storage node (Neon's pageserver): WAL ingest, images, base backups at any LSN, branches, the management API and
+ * the page service. {@link io.xenondb.storagenode.StorageNodeApplication} is the process.
  */
 package io.xenondb.storagenode;

@@ -1,0 +1,114 @@
+package io.xenondb.storagenode.config;
+
+import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.service.http.HttpErrorHandler;
+import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.storagenode.grpc.PageService;
+import io.xenondb.storagenode.http.ManagementApi;
+import io.xenondb.storagenode.image.Image;
+import io.xenondb.storagenode.image.ImageStore;
+import io.xenondb.storagenode.ingest.WalNodeDirectory;
+import io.xenondb.storagenode.replay.ReplayWorker;
+import io.xenondb.storagenode.tenant.ImageMaker;
+import io.xenondb.storagenode.tenant.TenantManager;
+import io.xenondb.storagenode.wal.WalSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the storage node: tenants, ingest, replay workers, the management API and the page service. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StorageNodeProperties.class)
+public class StorageNodeConfiguration {
+    /** A replay to one image must finish within this. */
+    static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(10);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PostgresBinaries postgresBinaries(StorageNodeProperties properties) {
+        return properties.pgBinDir().map(PostgresBinaries::fromBinDir).orElseGet(PostgresBinaries::bundled);
+    }
+
+    /** Images come from replay workers: stock PostgreSQL replaying to exactly the image's LSN. */
+    @Bean
+    ImageMaker imageMaker(PostgresBinaries binaries, StorageNodeProperties properties) {
+        Path scratch = properties.workdirPath().toAbsolutePath().resolve("tmp").resolve("replay");
+        return new ImageMaker() {
+            @Override
+            public Image bootstrap(ImageStore store, TimelineId timeline, Path initdbDir, WalSource wal, Lsn lsn) {
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                        .makeImage(timeline, initdbDir, wal, lsn);
+            }
+
+            @Override
+            public Image make(ImageStore store, Image base, TimelineId timeline, WalSource wal, Lsn target) {
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                        .makeImage(timeline, base, wal, target);
+            }
+        };
+    }
+
+    @Bean(destroyMethod = "close")
+    WalNodeDirectory walNodeDirectory(StorageNodeProperties properties, Clock clock) {
+        WalNodeDirectory directory = new WalNodeDirectory(properties.brokerAddress(), clock, Duration.ofSeconds(10));
+        directory.start();
+        return directory;
+    }
+
+    @Bean(destroyMethod = "close")
+    TenantManager tenantManager(
+            StorageNodeProperties properties,
+            Clock clock,
+            PostgresBinaries binaries,
+            ImageMaker imageMaker,
+            WalNodeDirectory walNodes)
+            throws IOException {
+        TenantManager.Settings defaults = TenantManager.Settings.defaults();
+        TenantManager manager = new TenantManager(
+                properties.nodeId(),
+                properties.workdirPath(),
+                clock,
+                binaries,
+                imageMaker,
+                walNodes,
+                new TenantManager.Settings(
+                        properties.waitLsnTimeout(), defaults.imageCheckInterval(), defaults.ingest()));
+        manager.start();
+        return manager;
+    }
+
+    @Bean
+    StorageNodeEndpoints storageNodeEndpoints(StorageNodeProperties properties) {
+        return new StorageNodeEndpoints(properties);
+    }
+
+    @Bean
+    ManagementApi managementApi(TenantManager tenants, Clock clock) {
+        return new ManagementApi(tenants, clock);
+    }
+
+    @Bean
+    PageService pageService(TenantManager tenants) {
+        return new PageService(tenants);
+    }
+
+    @Bean
+    @org.springframework.grpc.server.GlobalServerInterceptor
+    io.xenondb.storagenode.grpc.PageServiceHeaders pageServiceHeaders() {
+        return new io.xenondb.storagenode.grpc.PageServiceHeaders();
+    }
+
+    @Bean
+    HttpErrorHandler httpErrorHandler() {
+        return new HttpErrorHandler();
+    }
+}
