@@ -64,6 +64,9 @@ public final class BasebackupWriter {
         tar.closeArchiveEntry();
     }
 
+    /** The file naming the LSN a base backup is at ({@code LSN: X/X}); PostgreSQL ignores it. */
+    public static final String INFO_FILE = "xenon_basebackup";
+
     /**
      * Adds the WAL and ends the archive.
      *
@@ -74,6 +77,9 @@ public final class BasebackupWriter {
             putDirectory("pg_wal");
         }
         putDirectory("pg_wal/archive_status");
+        byte[] info =
+                ("LSN: " + target + "\nREDO: " + redoLsn + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        file(INFO_FILE, info.length, new java.io.ByteArrayInputStream(info));
         ByteBuffer segment = ByteBuffer.allocate((int) Lsn.WAL_SEGMENT_SIZE);
         for (long segNo = PgWalSegments.firstSegment(redoLsn); segNo <= PgWalSegments.lastSegment(target); segNo++) {
             PgWalSegments.fillSegment(wal, segNo, target, segment);

@@ -1,0 +1,2 @@
+/** Starting a compute: a base backup from the storage node, stock PostgreSQL on it, and the WAL proposer. */
+package io.xenondb.compute.start;

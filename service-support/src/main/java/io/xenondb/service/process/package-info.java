@@ -1,0 +1,2 @@
+/** Running a Xenon service as a separate JVM process: start, wait until it serves, stop, kill. */
+package io.xenondb.service.process;
