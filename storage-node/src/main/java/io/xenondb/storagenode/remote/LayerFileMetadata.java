@@ -11,13 +11,17 @@ import java.util.Objects;
 
 /**
  * One entry of an index's {@code layer_metadata}: the file's size, the generation that wrote it and the shard
- * that wrote it (Neon's {@code LayerFileMetadata}); together with the name they give the file's key.
+ * that wrote it (Neon's {@code LayerFileMetadata}); together with the name they give the file's key. As in Neon,
+ * JSON leaves out {@code generation} when there is none and {@code shard} when unsharded.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LayerFileMetadata(
         @JsonProperty("file_size") long fileSize,
-        @JsonProperty("generation") Generation generation,
-        @JsonProperty("shard") ShardIndex shard) {
+
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OmitDefault.class) @JsonProperty("generation")
+        Generation generation,
+
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OmitDefault.class) @JsonProperty("shard")
+        ShardIndex shard) {
 
     public LayerFileMetadata {
         if (fileSize < 0) {
@@ -38,5 +42,18 @@ public record LayerFileMetadata(
                 fileSize,
                 generation == null ? Generation.NONE : generation,
                 shard == null ? ShardIndex.UNSHARDED : shard);
+    }
+
+    /** Jackson value filter: true (leave out) for the values Neon leaves out, no generation and unsharded. */
+    static final class OmitDefault {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || Generation.NONE.equals(value) || ShardIndex.UNSHARDED.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 }
