@@ -112,6 +112,37 @@ public final class WalNodeDirectory implements AutoCloseable {
                 .max(order);
     }
 
+    /**
+     * The end of the WAL a quorum of {@code timeline}'s WAL nodes holds, asked of the nodes themselves: the
+     * median of their flush LSNs (for three nodes the second highest). Every commit a compute was told of lies
+     * below it, and all of it is committed, so ingest reaches it. Empty if no majority of the known nodes answers.
+     */
+    public Optional<Lsn> quorumFlushLsn(TenantTimelineId timeline, Duration timeout) {
+        List<WalNodeInfo> nodes = nodes(timeline);
+        List<Lsn> flushed = new java.util.ArrayList<>();
+        for (WalNodeInfo node : nodes) {
+            ManagedChannel channel = io.xenondb.shared.client.WalNodeChannels.open(node.grpc());
+            try {
+                var status = io.xenondb.proto.wal.WalServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .getTimelineStatus(io.xenondb.proto.wal.GetTimelineStatusRequest.newBuilder()
+                                .setTenantTimelineId(timeline.toWalProto())
+                                .build());
+                flushed.add(Lsn.of(status.getFlushLsn()));
+            } catch (StatusRuntimeException e) {
+                LOG.debug("WAL node {} did not answer for {}: {}", node.node(), timeline, e.toString());
+            } finally {
+                io.xenondb.shared.client.WalNodeChannels.close(channel, Duration.ofSeconds(1));
+            }
+        }
+        int majority = nodes.size() / 2 + 1;
+        if (nodes.isEmpty() || flushed.size() < majority) {
+            return Optional.empty();
+        }
+        flushed.sort(Comparator.reverseOrder());
+        return Optional.of(flushed.get(majority - 1));
+    }
+
     /** Everything known about {@code timeline}'s nodes. */
     public List<WalNodeInfo> nodes(TenantTimelineId timeline) {
         return List.copyOf(known.getOrDefault(timeline, Map.of()).values());

@@ -8,6 +8,7 @@ import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.TenantShardId;
+import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
 import io.xenondb.shared.lsn.Lsn;
@@ -180,6 +181,21 @@ public final class TenantManager implements AutoCloseable {
     /** Creates a timeline (bootstrap or branch) and starts its ingest. */
     public Timeline createTimeline(TenantShardId id, TimelineCreateRequest request) {
         Tenant tenant = attached(id);
+        if (request.isBranch() && request.ancestorStartLsn() == null && walNodes != null) {
+            // "Branch at the tip" means at everything committed so far, not at what ingest has reached yet.
+            TenantTimelineId ancestor = new TenantTimelineId(id.tenantId(), request.ancestorTimelineId());
+            Optional<Lsn> tip = walNodes.quorumFlushLsn(ancestor, Duration.ofSeconds(2));
+            if (tip.isPresent()) {
+                request = new TimelineCreateRequest(
+                        request.newTimelineId(),
+                        request.ancestorTimelineId(),
+                        tip.get(),
+                        request.readOnly(),
+                        request.pgVersion(),
+                        null,
+                        null);
+            }
+        }
         Timeline timeline = tenant.createTimeline(request, binaries, imageMaker, settings.lsnWait());
         startIngest(timeline);
         return timeline;
