@@ -22,6 +22,7 @@ import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.shared.pg.PgControlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,10 @@ public final class Compute implements AutoCloseable {
         PostgresCluster postgres = PostgresCluster.open(binaries, spec.dataDir(), SUPERUSER);
         WalProposer proposer = null;
         try {
-            postgres.writeConfig(settings(spec));
+            postgres.writeConfig(settings(
+                    spec,
+                    PgControlFile.parse(
+                            Files.readAllBytes(spec.dataDir().resolve("global").resolve("pg_control")))));
             if (spec.mode() == Mode.STATIC) {
                 Files.writeString(spec.dataDir().resolve("standby.signal"), "");
             }
@@ -156,7 +160,7 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> settings(Spec spec) {
+    private static Map<String, String> settings(Spec spec, PgControlFile control) {
         Map<String, String> settings = new LinkedHashMap<>();
         if (spec.mode() == Mode.PRIMARY) {
             settings.putAll(ComputePostgresSettings.forCompute());
@@ -166,7 +170,23 @@ public final class Compute implements AutoCloseable {
         }
         settings.put("listen_addresses", "127.0.0.1");
         settings.putAll(spec.settings());
+        if (spec.mode() == Mode.STATIC) {
+            // A hot standby refuses to run with lower limits than the primary that wrote the WAL had.
+            atLeast(settings, "max_connections", control.maxConnections(), 100);
+            atLeast(settings, "max_worker_processes", control.maxWorkerProcesses(), 8);
+            atLeast(settings, "max_wal_senders", control.maxWalSenders(), 10);
+            atLeast(settings, "max_prepared_transactions", control.maxPreparedXacts(), 0);
+            atLeast(settings, "max_locks_per_transaction", control.maxLocksPerXact(), 64);
+        }
         return settings;
+    }
+
+    private static void atLeast(Map<String, String> settings, String name, int primary, int postgresDefault) {
+        int wanted =
+                settings.containsKey(name) ? Integer.parseInt(settings.get(name).strip()) : postgresDefault;
+        if (wanted < primary) {
+            settings.put(name, Integer.toString(primary));
+        }
     }
 
     /** Whether any of the timeline's WAL nodes holds it (else it is new, and the proposer creates it). */

@@ -8,6 +8,7 @@ import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.shared.pg.PgControlFile;
 import io.xenondb.storagenode.image.Image;
 import io.xenondb.storagenode.image.ImageBuilder;
 import io.xenondb.storagenode.image.ImagePaths;

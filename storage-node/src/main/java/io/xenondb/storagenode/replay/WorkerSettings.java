@@ -1,5 +1,6 @@
 package io.xenondb.storagenode.replay;
 
+import io.xenondb.shared.pg.PgControlFile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -11,6 +11,7 @@ import io.xenondb.pgruntime.StopMode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.shared.pg.PgControlFile;
 import io.xenondb.shared.wal.read.WalReader;
 import io.xenondb.shared.wal.read.WalSegmentFiles;
 import io.xenondb.shared.wal.record.DecodedRecord;

@@ -1,4 +1,4 @@
-package io.xenondb.storagenode.replay;
+package io.xenondb.shared.pg;
 
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;

@@ -1,4 +1,4 @@
-package io.xenondb.storagenode.replay;
+package io.xenondb.shared.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,16 +34,6 @@ class PgControlFileTest {
                             XenonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_CORRUPT))
                     .hasMessageStartingWith("pg_control: ");
         }
-    }
-
-    @Test
-    void startWalLocationComesFromTheBackupLabel() {
-        String label =
-                "START WAL LOCATION: 0/3000028 (file 000000010000000000000003)\nCHECKPOINT LOCATION: 0/3000080\n";
-        assertThat(ReplayWorker.startWalLocation(label)).isEqualTo(Lsn.parse("0/3000028"));
-        assertThatThrownBy(() -> ReplayWorker.startWalLocation("LABEL: x"))
-                .isInstanceOf(XenonException.class)
-                .hasMessageContaining("START WAL LOCATION");
     }
 
     private static byte[] control(int version) {

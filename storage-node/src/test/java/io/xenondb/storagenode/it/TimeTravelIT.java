@@ -1,0 +1,134 @@
+package io.xenondb.storagenode.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.xenondb.compute.start.Compute;
+import io.xenondb.shared.client.StorageNodeClient;
+import io.xenondb.shared.client.storagenode.TenantConf;
+import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
+import io.xenondb.shared.id.TenantShardId;
+import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.lsn.Lsn;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Issue 4, "time travel": Neon's test_timetravel and test_lsn_mapping with read-only computes. */
+@Tag("storage-node")
+class TimeTravelIT {
+    private static TestCluster cluster;
+    private static StorageNodeClient client;
+
+    @BeforeAll
+    static void start() {
+        cluster = new TestCluster(Path.of("target/it/timetravel")).start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Five UPDATE generations, images in between, a storage node restart: each LSN shows only its generation. */
+    @Test
+    void readOnlyComputesSeeOnlyTheirGeneration() throws Exception {
+        TenantShardId tenant = cluster.attachTenant(TenantConf.defaults());
+        TimelineId main = TimelineId.generate();
+        client.timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
+        Compute compute = cluster.primary(tenant, main);
+        TestCluster.execute(
+                compute,
+                "create table foo (id int, gen int)",
+                "insert into foo select g, 0 from generate_series(1, 1000) g");
+        List<Lsn> generations = new ArrayList<>();
+        for (int gen = 1; gen <= 5; gen++) {
+            TestCluster.execute(compute, "update foo set gen = " + gen);
+            generations.add(TestCluster.currentLsn(compute));
+            if (gen % 2 == 0) {
+                client.checkpoint(tenant, main); // some generations have an image at or below them, some not
+            }
+        }
+        cluster.destroy(compute);
+        cluster.storageNode.stop(Duration.ofSeconds(15));
+        cluster.startStorageNode();
+
+        for (int gen = 1; gen <= 5; gen++) {
+            Compute readOnly = cluster.readOnly(tenant, main, generations.get(gen - 1));
+            assertThat(distinctGenerations(readOnly)).as("generation %d", gen).containsExactly(gen);
+            assertThat(TestCluster.count(readOnly, "foo")).isEqualTo(1000);
+            assertThatThrownBy(() -> TestCluster.execute(readOnly, "insert into foo values (0, 0)"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("read-only");
+            cluster.destroy(readOnly);
+        }
+    }
+
+    /** get_lsn_by_timestamp: future, past and present, and a compute at the answer sees exactly the commits by then. */
+    @Test
+    void lsnByTimestamp() throws Exception {
+        TenantShardId tenant = cluster.attachTenant(TenantConf.defaults());
+        TimelineId main = TimelineId.generate();
+        client.timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
+        Compute compute = cluster.primary(tenant, main);
+        TestCluster.execute(compute, "create table bar (i int)");
+        List<Instant> after = new ArrayList<>();
+        try (Connection c = TestCluster.connect(compute);
+                Statement s = c.createStatement()) {
+            for (int i = 1; i <= 10; i++) {
+                s.execute("insert into bar values (" + i + ")");
+                after.add(Instant.now());
+                Thread.sleep(30);
+            }
+        }
+        Lsn end = TestCluster.currentLsn(compute);
+        Compute waiter = cluster.readOnly(tenant, main, end); // the storage node has ingested it all
+        cluster.destroy(waiter);
+
+        Map<String, Object> future =
+                client.lsnByTimestamp(tenant, main, Instant.now().plus(Duration.ofDays(1)));
+        assertThat(future.get("kind")).isEqualTo("future");
+        Map<String, Object> past = client.lsnByTimestamp(tenant, main, Instant.parse("2000-01-01T00:00:00Z"));
+        assertThat(past.get("kind")).isEqualTo("past");
+
+        for (int rows : new int[] {3, 7}) {
+            Map<String, Object> present = client.lsnByTimestamp(tenant, main, after.get(rows - 1));
+            assertThat(present.get("kind")).isEqualTo("present");
+            Compute at = cluster.readOnly(tenant, main, Lsn.parse((String) present.get("lsn")));
+            assertThat(TestCluster.count(at, "bar"))
+                    .as("rows committed by insert %d", rows)
+                    .isEqualTo(rows);
+            cluster.destroy(at);
+        }
+        cluster.destroy(compute);
+    }
+
+    private static List<Integer> distinctGenerations(Compute compute) throws SQLException {
+        List<Integer> gens = new ArrayList<>();
+        try (Connection c = TestCluster.connect(compute);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select distinct gen from foo order by gen")) {
+            while (rs.next()) {
+                gens.add(rs.getInt(1));
+            }
+        }
+        return gens;
+    }
+}
