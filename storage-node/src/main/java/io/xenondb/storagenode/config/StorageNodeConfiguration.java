@@ -13,6 +13,7 @@ import io.xenondb.storagenode.pages.Materialiser;
 import io.xenondb.storagenode.pages.PageReads;
 import io.xenondb.storagenode.pages.SnapshotCache;
 import io.xenondb.storagenode.replay.ReplayWorker;
+import io.xenondb.storagenode.tenant.Bootstrap;
 import io.xenondb.storagenode.tenant.ImageMaker;
 import io.xenondb.storagenode.tenant.TenantManager;
 import io.xenondb.storagenode.wal.WalSource;
@@ -48,13 +49,13 @@ public class StorageNodeConfiguration {
         return new ImageMaker() {
             @Override
             public Image bootstrap(ImageStore store, TimelineId timeline, Path initdbDir, WalSource wal, Lsn lsn) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, Bootstrap.SUPERUSER)
                         .makeImage(timeline, initdbDir, wal, lsn);
             }
 
             @Override
             public Image make(ImageStore store, Image base, TimelineId timeline, WalSource wal, Lsn target) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, Bootstrap.SUPERUSER)
                         .makeImage(timeline, base, wal, target);
             }
         };
