@@ -9,7 +9,11 @@ import io.xenondb.storagenode.http.ManagementApi;
 import io.xenondb.storagenode.image.Image;
 import io.xenondb.storagenode.image.ImageStore;
 import io.xenondb.storagenode.ingest.WalNodeDirectory;
+import io.xenondb.storagenode.pages.Materialiser;
+import io.xenondb.storagenode.pages.PageReads;
+import io.xenondb.storagenode.pages.SnapshotCache;
 import io.xenondb.storagenode.replay.ReplayWorker;
+import io.xenondb.storagenode.tenant.Bootstrap;
 import io.xenondb.storagenode.tenant.ImageMaker;
 import io.xenondb.storagenode.tenant.TenantManager;
 import io.xenondb.storagenode.wal.WalSource;
@@ -45,13 +49,13 @@ public class StorageNodeConfiguration {
         return new ImageMaker() {
             @Override
             public Image bootstrap(ImageStore store, TimelineId timeline, Path initdbDir, WalSource wal, Lsn lsn) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, TenantManager.SUPERUSER)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, Bootstrap.SUPERUSER)
                         .makeImage(timeline, initdbDir, wal, lsn);
             }
 
             @Override
             public Image make(ImageStore store, Image base, TimelineId timeline, WalSource wal, Lsn target) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, TenantManager.SUPERUSER)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, Bootstrap.SUPERUSER)
                         .makeImage(timeline, base, wal, target);
             }
         };
@@ -96,9 +100,16 @@ public class StorageNodeConfiguration {
         return new ManagementApi(tenants, clock);
     }
 
+    /** Page reads: snapshots made by crash recovery at the read's LSN, a few kept for a few minutes. */
+    @Bean(destroyMethod = "close")
+    SnapshotCache pageSnapshots(PostgresBinaries binaries, StorageNodeProperties properties, Clock clock) {
+        Path root = properties.workdirPath().toAbsolutePath().resolve("tmp").resolve("pages");
+        return new SnapshotCache(new Materialiser(binaries, root, REPLAY_TIMEOUT), 3, Duration.ofMinutes(3), 2, clock);
+    }
+
     @Bean
-    PageService pageService(TenantManager tenants) {
-        return new PageService(tenants);
+    PageService pageService(TenantManager tenants, SnapshotCache snapshots, Clock clock) {
+        return new PageService(tenants, new PageReads(tenants, snapshots, clock));
     }
 
     @Bean

@@ -21,9 +21,9 @@ import java.util.stream.Stream;
  * Runs initdb for a new timeline (Neon's bootstrap) and reads back what the timeline starts with: initdb's WAL
  * from the start of its first segment to the end of its last record, the initdb LSN.
  */
-final class Bootstrap {
+public final class Bootstrap {
     /** The superuser of every Xenon database, as in Neon. */
-    static final String SUPERUSER = "cloud_admin";
+    public static final String SUPERUSER = "cloud_admin";
 
     /** initdb's output: its data directory and WAL. */
     record Result(Path dataDir, Lsn walStart, Lsn initdbLsn, ByteBuffer wal) {}

@@ -48,6 +48,7 @@ public final class Tenant implements AutoCloseable {
     private final Clock clock;
     private final ImageStore images;
     private final Map<TimelineId, Timeline> timelines = new ConcurrentHashMap<>();
+    private final LsnLeases leases = new LsnLeases();
     private volatile LocationConfig location;
 
     private Tenant(TenantShardId id, Path dir, Clock clock, LocationConfig location, ImageStore images) {
@@ -137,6 +138,11 @@ public final class Tenant implements AutoCloseable {
 
     public ImageStore images() {
         return images;
+    }
+
+    /** The LSN leases readers hold on this tenant shard's timelines (GC keeps what they need). */
+    public LsnLeases leases() {
+        return leases;
     }
 
     /** Replaces the location config (same directory, new generation or settings). */
@@ -293,6 +299,7 @@ public final class Tenant implements AutoCloseable {
                             + ": delete them first");
         }
         timelines.remove(timelineId);
+        leases.forget(timelineId);
         try {
             timeline.close();
             for (Image image : images.images()) {
