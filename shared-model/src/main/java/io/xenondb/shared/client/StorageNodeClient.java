@@ -92,6 +92,19 @@ public final class StorageNodeClient implements AutoCloseable {
                 String.valueOf(lsnByTimestamp(tenant, timeline, timestamp).get("lsn")));
     }
 
+    /** {@code PUT .../do_gc}: GC now, with {@code gcHorizon} bytes instead of the tenant's gc_horizon if given. */
+    public Map<String, Object> doGc(TenantShardId tenant, TimelineId timeline, java.util.Optional<Long> gcHorizon) {
+        Object body = gcHorizon.<Object>map(h -> Map.of("gc_horizon", h)).orElse(Map.of());
+        return http.send("PUT", timelinePath(tenant, timeline) + "/do_gc", body, OBJECT);
+    }
+
+    /** {@code POST .../lsn_lease}: keeps what reading at {@code lsn} needs from GC; returns when the lease ends. */
+    public Instant leaseLsn(TenantShardId tenant, TimelineId timeline, Lsn lsn) {
+        Map<String, Object> answer =
+                http.send("POST", timelinePath(tenant, timeline) + "/lsn_lease", Map.of("lsn", lsn.toString()), OBJECT);
+        return Instant.parse(String.valueOf(answer.get("valid_until")));
+    }
+
     /** {@code DELETE /v1/tenant/{tenant_shard_id}}. */
     public void tenantDelete(TenantShardId tenant) {
         http.send("DELETE", "/v1/tenant/" + tenant, null, OBJECT);

@@ -9,7 +9,7 @@ public enum ErrorCategory {
     USER_INPUT,
     /** The thing named does not exist (HTTP 404, gRPC NOT_FOUND). */
     NOT_FOUND,
-    /** The request clashes with current state (HTTP 409, gRPC ALREADY_EXISTS / FAILED_PRECONDITION). */
+    /** The request clashes with current state (HTTP 409, gRPC ABORTED). */
     CONFLICT,
     /**
      * The request is well-formed, but what it asks for is not (or no longer) possible: e.g. a branch below

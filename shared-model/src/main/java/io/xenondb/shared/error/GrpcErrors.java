@@ -30,8 +30,10 @@ public final class GrpcErrors {
         return switch (category) {
             case USER_INPUT -> Status.Code.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.Code.NOT_FOUND;
-            // "The system is not in a state required for the operation" (gRPC's own guidance), e.g. a stale term.
-            case CONFLICT -> Status.Code.FAILED_PRECONDITION;
+            // A clash with the current state, e.g. a stale term or an existing timeline.
+            case CONFLICT -> Status.Code.ABORTED;
+            // "The system is not in a state required for the operation": Neon's answer to reads and leases
+            // below the GC cutoff.
             case NOT_ACCEPTABLE -> Status.Code.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case CORRUPTION -> Status.Code.DATA_LOSS;
@@ -88,7 +90,8 @@ public final class GrpcErrors {
         ErrorCode code = switch (status.getCode()) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> ErrorCode.INVALID_ARGUMENT;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
-            case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> ErrorCode.CONFLICT;
+            case FAILED_PRECONDITION -> ErrorCode.LSN_NOT_AVAILABLE;
+            case ALREADY_EXISTS, ABORTED -> ErrorCode.CONFLICT;
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED -> ErrorCode.UNAVAILABLE;
             default -> ErrorCode.INTERNAL;
         };

@@ -20,7 +20,8 @@ class GrpcErrorsTest {
     void everyCategoryHasItsOwnStatus() {
         assertThat(GrpcErrors.code(ErrorCategory.USER_INPUT)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(GrpcErrors.code(ErrorCategory.NOT_FOUND)).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(GrpcErrors.code(ErrorCategory.CONFLICT)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(GrpcErrors.code(ErrorCategory.CONFLICT)).isEqualTo(Status.Code.ABORTED);
+        assertThat(GrpcErrors.code(ErrorCategory.NOT_ACCEPTABLE)).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(GrpcErrors.code(ErrorCategory.UNAVAILABLE)).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(GrpcErrors.code(ErrorCategory.CORRUPTION)).isEqualTo(Status.Code.DATA_LOSS);
         assertThat(GrpcErrors.code(ErrorCategory.INTERNAL)).isEqualTo(Status.Code.INTERNAL);

@@ -96,8 +96,8 @@ public class StorageNodeConfiguration {
     }
 
     @Bean
-    ManagementApi managementApi(TenantManager tenants, Clock clock) {
-        return new ManagementApi(tenants, clock);
+    ManagementApi managementApi(TenantManager tenants, PageReads pageReads, Clock clock) {
+        return new ManagementApi(tenants, pageReads, clock);
     }
 
     /** Page reads: snapshots made by crash recovery at the read's LSN, a few kept for a few minutes. */
@@ -108,8 +108,13 @@ public class StorageNodeConfiguration {
     }
 
     @Bean
-    PageService pageService(TenantManager tenants, SnapshotCache snapshots, Clock clock) {
-        return new PageService(tenants, new PageReads(tenants, snapshots, clock));
+    PageReads pageReads(TenantManager tenants, SnapshotCache snapshots, Clock clock) {
+        return new PageReads(tenants, snapshots, clock);
+    }
+
+    @Bean
+    PageService pageService(TenantManager tenants, PageReads pageReads) {
+        return new PageService(tenants, pageReads);
     }
 
     @Bean

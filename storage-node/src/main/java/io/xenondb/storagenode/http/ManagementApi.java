@@ -10,6 +10,8 @@ import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
+import io.xenondb.storagenode.pages.PageReads;
+import io.xenondb.storagenode.tenant.GarbageCollector;
 import io.xenondb.storagenode.tenant.Tenant;
 import io.xenondb.storagenode.tenant.TenantManager;
 import io.xenondb.storagenode.timeline.Timeline;
@@ -45,11 +47,13 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class ManagementApi {
     private final TenantManager tenants;
+    private final PageReads pageReads;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public ManagementApi(TenantManager tenants, Clock clock) {
+    public ManagementApi(TenantManager tenants, PageReads pageReads, Clock clock) {
         this.tenants = tenants;
+        this.pageReads = pageReads;
         this.clock = clock;
     }
 
@@ -178,6 +182,71 @@ public class ManagementApi {
             tenants.checkpoint(id, tl);
             return Map.of();
         });
+    }
+
+    /** Neon's do_gc: GC now, with an optional {@code gc_horizon} (bytes) instead of the tenant's. */
+    @PutMapping("/v1/tenant/{tenant_shard_id}/timeline/{timeline_id}/do_gc")
+    public Mono<Map<String, Object>> doGc(
+            @PathVariable("tenant_shard_id") String tenant,
+            @PathVariable("timeline_id") String timeline,
+            ServerHttpRequest http) {
+        return RequestBodies.text(http)
+                .defaultIfEmpty("")
+                .map(text -> text.isBlank() ? new GcRequest(null) : json.readValue(text, GcRequest.class))
+                .flatMap(request -> blocking(() -> {
+                    GarbageCollector.Result r = tenants.gc(
+                            TenantShardId.parse(tenant),
+                            TimelineId.parse(timeline),
+                            java.util.Optional.ofNullable(request.gcHorizon()));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("gc_cutoff_lsn", r.cutoff().toString());
+                    body.put("layers_total", r.imagesTotal());
+                    body.put("layers_removed", r.imagesRemoved());
+                    body.put("wal_start_lsn", r.walStart().toString());
+                    body.put("physical_size_before", r.bytesBefore());
+                    body.put("physical_size_after", r.bytesAfter());
+                    body.put("elapsed", r.elapsed().toMillis());
+                    return body;
+                }));
+    }
+
+    /** The body of {@code do_gc}. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false)
+    record GcRequest(
+            @com.fasterxml.jackson.annotation.JsonProperty("gc_horizon")
+            Long gcHorizon) {
+        GcRequest {
+            if (gcHorizon != null && gcHorizon < 0) {
+                throw new XenonException(
+                        ErrorCode.INVALID_ARGUMENT, "gc_horizon: " + gcHorizon + " (expected: bytes, 0 or more)");
+            }
+        }
+    }
+
+    /** Neon's lsn_lease: keeps GC from removing what a read at {@code lsn} needs, until {@code valid_until}. */
+    @PostMapping("/v1/tenant/{tenant_shard_id}/timeline/{timeline_id}/lsn_lease")
+    public Mono<Map<String, Object>> leaseLsn(
+            @PathVariable("tenant_shard_id") String tenant,
+            @PathVariable("timeline_id") String timeline,
+            ServerHttpRequest http) {
+        return RequestBodies.required(http, "{\"lsn\": \"X/X\"}")
+                .map(text -> json.readValue(text, LeaseRequest.class))
+                .flatMap(request -> blocking(() -> Map.<String, Object>of(
+                        "valid_until",
+                        pageReads
+                                .leaseLsn(TenantShardId.parse(tenant), TimelineId.parse(timeline), request.lsn())
+                                .toString())));
+    }
+
+    /** The body of {@code lsn_lease}. */
+    record LeaseRequest(
+            @com.fasterxml.jackson.annotation.JsonProperty("lsn")
+            Lsn lsn) {
+        LeaseRequest {
+            if (lsn == null) {
+                throw new XenonException(ErrorCode.INVALID_ARGUMENT, "lsn: missing (expected: X/X)");
+            }
+        }
     }
 
     @GetMapping("/v1/tenant/{tenant_shard_id}/timeline/{timeline_id}/get_lsn_by_timestamp")

@@ -228,7 +228,7 @@ public final class Tenant implements AutoCloseable {
         if (wanted.isAfter(ancestor.lastRecordLsn())) {
             waitFor(ancestor, wanted, lsnWait);
         }
-        Lsn floor = oldestBranchPoint(ancestor);
+        Lsn floor = oldestReadable(ancestor, wanted, clock.instant());
         if (wanted.isBefore(floor)) {
             throw new XenonException(
                     ErrorCode.LSN_NOT_AVAILABLE,
@@ -253,6 +253,23 @@ public final class Tenant implements AutoCloseable {
         TimelineMetadata md = timeline.metadata();
         Lsn start = md.ancestor().isPresent() ? md.ancestorLsn() : md.initdbLsn();
         return Lsn.max(start, md.gcCutoffLsn());
+    }
+
+    /**
+     * The oldest LSN a read at {@code lsn} (or a branch there) may use: {@link #oldestBranchPoint}, or lower down
+     * to the timeline's start where an active LSN lease at or below {@code lsn} keeps the data (GC keeps what a
+     * lease needs).
+     */
+    Lsn oldestReadable(Timeline timeline, Lsn lsn, java.time.Instant now) {
+        Lsn floor = oldestBranchPoint(timeline);
+        if (!lsn.isBefore(floor)) {
+            return floor;
+        }
+        TimelineMetadata md = timeline.metadata();
+        Lsn start = md.ancestor().isPresent() ? md.ancestorLsn() : md.initdbLsn();
+        boolean leased = leases.active(timeline.id(), now).keySet().stream()
+                .anyMatch(l -> !l.isAfter(lsn) && !l.isBefore(start));
+        return leased ? start : floor;
     }
 
     /** Waits until {@code timeline}'s WAL reaches {@code lsn}; UNAVAILABLE after {@code timeout}. */

@@ -66,6 +66,7 @@ public final class TenantManager implements AutoCloseable {
     private final Map<TenantShardId, Tenant> tenants = new ConcurrentHashMap<>();
     private final Map<Timeline, WalReceiver> receivers = new ConcurrentHashMap<>();
     private final Map<Timeline, Boolean> imaging = new ConcurrentHashMap<>();
+    private final Map<TenantShardId, java.time.Instant> lastGc = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tenant-ticker").daemon().factory());
 
@@ -106,6 +107,7 @@ public final class TenantManager implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tickReceivers, tick, tick, TimeUnit.MILLISECONDS);
         long check = settings.imageCheckInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::checkImages, check, check, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::periodicGc, 10, 10, TimeUnit.SECONDS);
         LOG.info("storage node {}: {} tenant shard(s) loaded from {}", nodeId, tenants.size(), tenantsDir);
     }
 
@@ -268,6 +270,41 @@ public final class TenantManager implements AutoCloseable {
                     e);
         }
         return lsn;
+    }
+
+    /** Runs GC on one timeline now ({@code do_gc}); {@code horizon} overrides the tenant's gc_horizon. */
+    public GarbageCollector.Result gc(TenantShardId id, TimelineId timelineId, Optional<Long> horizon) {
+        Tenant tenant = attached(id);
+        Timeline timeline = tenant.timeline(timelineId);
+        synchronized (timeline) {
+            try {
+                return GarbageCollector.collect(tenant, timeline, clock.instant(), horizon);
+            } catch (IOException e) {
+                throw new XenonException(ErrorCode.UNAVAILABLE, "gc of " + timelineId + " failed: " + e, e);
+            }
+        }
+    }
+
+    private void periodicGc() {
+        java.time.Instant now = clock.instant();
+        for (Tenant tenant : tenants.values()) {
+            Duration period = tenant.location().tenantConf().gcPeriodOrDefault();
+            if (period.isZero() || tenant.location().mode() != LocationConfigMode.AttachedSingle) {
+                continue;
+            }
+            java.time.Instant last = lastGc.getOrDefault(tenant.id(), java.time.Instant.EPOCH);
+            if (last.plus(period).isAfter(now)) {
+                continue;
+            }
+            lastGc.put(tenant.id(), now);
+            for (Timeline timeline : tenant.timelines()) {
+                try {
+                    gc(tenant.id(), timeline.id(), Optional.empty());
+                } catch (RuntimeException e) {
+                    LOG.warn("gc of {}/{} failed: {}", tenant.id(), timeline.id(), e.toString());
+                }
+            }
+        }
     }
 
     /** Makes an image of {@code timeline} at its tip now, unless its newest image is already there. */

@@ -86,9 +86,9 @@ public final class Timeline implements AutoCloseable {
     /** Opens the timeline in {@code dir}: its WAL up to disk_consistent_lsn, and the index rebuilt from it. */
     public static Timeline load(TenantShardId tenant, Path dir, Timeline ancestor) throws IOException {
         TimelineMetadata metadata = readMetadata(dir);
-        TimelineWal wal = TimelineWal.open(dir.resolve(WAL_DIR), metadata.startLsn(), metadata.diskConsistentLsn());
-        RecordIndex index = new RecordIndex(metadata.startLsn());
-        Lsn end = reindex(wal, index, metadata.startLsn(), metadata.diskConsistentLsn());
+        TimelineWal wal = TimelineWal.open(dir.resolve(WAL_DIR), metadata.walStartLsn(), metadata.diskConsistentLsn());
+        RecordIndex index = new RecordIndex(metadata.walStartLsn());
+        Lsn end = reindex(wal, index, metadata.walStartLsn(), metadata.diskConsistentLsn());
         if (!end.equals(metadata.diskConsistentLsn())) {
             wal.close();
             throw new IOException("timeline " + dir + ": its WAL decodes to " + end + ", but disk_consistent_lsn is "
@@ -102,13 +102,24 @@ public final class Timeline implements AutoCloseable {
         return JSON.readValue(Files.readAllBytes(dir.resolve(METADATA_FILE)), TimelineMetadata.class);
     }
 
+    /**
+     * Rebuilds the records index from the WAL on disk; returns the end of the last record. Segments GC removed
+     * inside the WAL are skipped: decoding starts again at the next segment present.
+     */
     private static Lsn reindex(TimelineWal wal, RecordIndex index, Lsn start, Lsn end) throws IOException {
         WalStreamDecoder decoder = new WalStreamDecoder(start);
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
         Lsn last = start;
         for (Lsn pos = start; pos.isBefore(end); ) {
+            long segNo = pos.segmentNumber();
+            Lsn segEnd = Lsn.ofSegment(segNo + 1, Lsn.WAL_SEGMENT_SIZE);
+            if (!wal.hasSegment(segNo)) {
+                pos = segEnd;
+                decoder = new WalStreamDecoder(segEnd);
+                continue;
+            }
             buffer.clear();
-            buffer.limit((int) Math.min(buffer.capacity(), end.minus(pos)));
+            buffer.limit((int) Math.min(buffer.capacity(), Lsn.min(end, segEnd).minus(pos)));
             wal.read(pos, buffer);
             decoder.feed(buffer.array(), 0, buffer.limit());
             pos = pos.plus(buffer.limit());
@@ -119,6 +130,21 @@ public final class Timeline implements AutoCloseable {
             }
         }
         return last;
+    }
+
+    /** GC: removes whole segments of this timeline's own WAL that no read needs (see TimelineWal#removeSegment). */
+    public synchronized void removeWalSegment(long segNo) throws IOException {
+        wal.removeSegment(segNo);
+    }
+
+    /** Whether this timeline's WAL segment {@code segNo} is held locally. */
+    public boolean holdsWalSegment(long segNo) {
+        return wal.hasSegment(segNo);
+    }
+
+    /** Where this timeline's local WAL starts (after GC, above its logical start). */
+    public Lsn walStart() {
+        return wal.start();
     }
 
     public TenantShardId tenant() {
@@ -229,6 +255,19 @@ public final class Timeline implements AutoCloseable {
         wal.sync();
         writeMetadata(metadata.withDiskConsistentLsn(end));
         return end;
+    }
+
+    /**
+     * GC: drops the local WAL wholly below {@code lsn} (see {@link TimelineWal#truncateBelow}) and records where
+     * the WAL now starts. Returns that start.
+     */
+    public synchronized Lsn dropWalBelow(Lsn lsn) throws IOException {
+        Lsn start = Lsn.max(wal.start(), Lsn.ofSegment(lsn.segmentNumber(), Lsn.WAL_SEGMENT_SIZE));
+        if (!start.equals(metadata.walStartLsn())) {
+            // Metadata first: a crash before the files are gone leaves only unread files behind.
+            writeMetadata(metadata.withWalStartLsn(start));
+        }
+        return wal.truncateBelow(start);
     }
 
     /** Replaces the metadata (e.g. a new GC cutoff) durably. */

@@ -16,7 +16,8 @@ import java.util.Optional;
  *     the start of the segment initdb's WAL begins in
  * @param initdbLsn the end of initdb's WAL (for a branch, its root's)
  * @param diskConsistentLsn WAL below this is in the timeline's local files (always a record boundary)
- * @param gcCutoffLsn reads and branches below this are refused (the oldest readable LSN)
+ * @param gcCutoffLsn reads and branches below this are refused (the oldest readable LSN), unless leased
+ * @param walStartLsn where the WAL held locally begins: {@code startLsn}, or higher once GC removed older WAL
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TimelineMetadata(
@@ -29,7 +30,8 @@ public record TimelineMetadata(
         @JsonProperty("gc_cutoff_lsn") Lsn gcCutoffLsn,
         @JsonProperty("pg_version") int pgVersion,
         @JsonProperty("read_only") boolean readOnly,
-        @JsonProperty("created_at") Instant createdAt) {
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("wal_start_lsn") Lsn walStartLsn) {
     public TimelineMetadata {
         Objects.requireNonNull(timelineId, "timeline_id");
         Objects.requireNonNull(startLsn, "start_lsn");
@@ -37,6 +39,7 @@ public record TimelineMetadata(
         Objects.requireNonNull(diskConsistentLsn, "disk_consistent_lsn");
         ancestorLsn = ancestorLsn == null ? Lsn.INVALID : ancestorLsn;
         gcCutoffLsn = gcCutoffLsn == null ? Lsn.INVALID : gcCutoffLsn;
+        walStartLsn = walStartLsn == null ? startLsn : walStartLsn;
         if ((ancestorTimelineId == null) != !ancestorLsn.isValid()) {
             throw new IllegalArgumentException("ancestor_timeline_id and ancestor_lsn come together");
         }
@@ -46,7 +49,17 @@ public record TimelineMetadata(
     public static TimelineMetadata bootstrap(
             TimelineId id, Lsn startLsn, Lsn initdbLsn, int pgVersion, Instant createdAt) {
         return new TimelineMetadata(
-                id, null, Lsn.INVALID, startLsn, initdbLsn, initdbLsn, Lsn.INVALID, pgVersion, false, createdAt);
+                id,
+                null,
+                Lsn.INVALID,
+                startLsn,
+                initdbLsn,
+                initdbLsn,
+                Lsn.INVALID,
+                pgVersion,
+                false,
+                createdAt,
+                startLsn);
     }
 
     /** A branch of {@code ancestor} at {@code branchLsn} (a record boundary). */
@@ -62,7 +75,8 @@ public record TimelineMetadata(
                 Lsn.INVALID,
                 ancestor.pgVersion(),
                 readOnly,
-                createdAt);
+                createdAt,
+                branchLsn);
     }
 
     public Optional<TimelineId> ancestor() {
@@ -80,7 +94,8 @@ public record TimelineMetadata(
                 gcCutoffLsn,
                 pgVersion,
                 readOnly,
-                createdAt);
+                createdAt,
+                walStartLsn);
     }
 
     public TimelineMetadata withGcCutoffLsn(Lsn lsn) {
@@ -94,6 +109,22 @@ public record TimelineMetadata(
                 lsn,
                 pgVersion,
                 readOnly,
-                createdAt);
+                createdAt,
+                walStartLsn);
+    }
+
+    public TimelineMetadata withWalStartLsn(Lsn lsn) {
+        return new TimelineMetadata(
+                timelineId,
+                ancestorTimelineId,
+                ancestorLsn,
+                startLsn,
+                initdbLsn,
+                diskConsistentLsn,
+                gcCutoffLsn,
+                pgVersion,
+                readOnly,
+                createdAt,
+                lsn);
     }
 }

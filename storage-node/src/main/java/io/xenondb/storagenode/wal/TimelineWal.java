@@ -31,7 +31,7 @@ public final class TimelineWal implements WalSource, Closeable {
     private static final long SEGMENT = Lsn.WAL_SEGMENT_SIZE;
 
     private final Path dir;
-    private final Lsn start;
+    private volatile Lsn start;
     private final Map<Long, FileChannel> channels = new TreeMap<>();
     private final Set<Long> dirty = new HashSet<>();
     private volatile Lsn end;
@@ -156,6 +156,56 @@ public final class TimelineWal implements WalSource, Closeable {
         }
     }
 
+    /**
+     * Drops the segment files wholly below {@code newStart} (GC: no read needs that WAL any more); the WAL then
+     * starts at the start of the segment holding {@code newStart}, never below where it started before.
+     * Returns the new start.
+     */
+    public synchronized Lsn truncateBelow(Lsn newStart) throws IOException {
+        long keepFrom = newStart.segmentNumber();
+        Lsn updated = Lsn.max(start, Lsn.ofSegment(keepFrom, SEGMENT));
+        if (updated.equals(start)) {
+            return start;
+        }
+        start = updated;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (WalSegmentName.isSegmentName(name)
+                        && WalSegmentName.parse(name).segmentNumber() < keepFrom) {
+                    FileChannel open =
+                            channels.remove(WalSegmentName.parse(name).segmentNumber());
+                    if (open != null) {
+                        open.close();
+                    }
+                    Files.delete(file);
+                }
+            }
+        }
+        DurableFiles.syncDirectory(dir);
+        return start;
+    }
+
+    /**
+     * GC: removes one whole segment inside the WAL that no read needs any more (between what a branch point or
+     * lease needs and what the newest images need). Reads of it fail from then on.
+     */
+    public synchronized void removeSegment(long segNo) throws IOException {
+        if (segNo >= Long.divideUnsigned(end.value(), SEGMENT)) {
+            throw new IllegalArgumentException("segment " + segNo + " holds the WAL's end " + end + ": never removed");
+        }
+        FileChannel open = channels.remove(segNo);
+        if (open != null) {
+            open.close();
+        }
+        Files.deleteIfExists(segmentFile(segNo));
+    }
+
+    /** Whether the segment's file is here (GC may have removed segments inside the WAL). */
+    public boolean hasSegment(long segNo) {
+        return Files.exists(segmentFile(segNo));
+    }
+
     /** Bytes of WAL held (the segment files' sizes). */
     public long physicalSize() {
         try (Stream<Path> files = Files.list(dir)) {
@@ -180,6 +230,10 @@ public final class TimelineWal implements WalSource, Closeable {
         FileChannel channel = channels.get(segNo);
         if (channel == null) {
             Path file = segmentFile(segNo);
+            if (!write && !Files.exists(file)) {
+                throw new IOException("WAL segment " + file.getFileName() + " of " + dir
+                        + " is not here: garbage-collected, no read at or above the GC cutoff needs it");
+            }
             channel = write
                     ? FileChannel.open(
                             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
