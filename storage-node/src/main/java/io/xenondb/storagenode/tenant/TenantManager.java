@@ -65,7 +65,7 @@ public final class TenantManager implements AutoCloseable {
     private final Settings settings;
     private final Map<TenantShardId, Tenant> tenants = new ConcurrentHashMap<>();
     private final Map<Timeline, WalReceiver> receivers = new ConcurrentHashMap<>();
-    private final Map<Timeline, Boolean> imaging = new ConcurrentHashMap<>();
+    private final Map<Timeline, java.util.concurrent.locks.ReentrantLock> imaging = new ConcurrentHashMap<>();
     private final Map<TenantShardId, java.time.Instant> lastGc = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tenant-ticker").daemon().factory());
@@ -229,11 +229,12 @@ public final class TenantManager implements AutoCloseable {
         if (lsn.isAfter(timeline.lastRecordLsn())) {
             Tenant.waitFor(timeline, lsn, settings.lsnWait());
         }
-        Lsn floor = Tenant.oldestBranchPoint(timeline);
+        Lsn floor = tenant(timeline.tenant()).oldestReadable(timeline, lsn, clock.instant());
         if (lsn.isBefore(floor)) {
             throw new XenonException(
                     ErrorCode.LSN_NOT_AVAILABLE,
-                    "lsn " + lsn + " of timeline " + timeline.id() + " is below its oldest readable lsn " + floor);
+                    "lsn " + lsn + " of timeline " + timeline.id() + " is below its oldest readable lsn " + floor
+                            + " (garbage-collected, and not leased)");
         }
         return Lsn.max(floor, timeline.snapToRecordBoundary(lsn));
     }
@@ -313,8 +314,16 @@ public final class TenantManager implements AutoCloseable {
         return makeImage(tenant, tenant.timeline(timelineId), true);
     }
 
+    /**
+     * Makes an image at the timeline's tip: when asked ({@code force}), after any image being made now; else only
+     * if none is being made and the WAL since the newest image passed checkpoint_distance.
+     */
     private Optional<Image> makeImage(Tenant tenant, Timeline timeline, boolean force) {
-        if (imaging.putIfAbsent(timeline, Boolean.TRUE) != null) {
+        java.util.concurrent.locks.ReentrantLock lock =
+                imaging.computeIfAbsent(timeline, t -> new java.util.concurrent.locks.ReentrantLock());
+        if (force) {
+            lock.lock();
+        } else if (!lock.tryLock()) {
             return Optional.empty();
         }
         try {
@@ -336,7 +345,7 @@ public final class TenantManager implements AutoCloseable {
                     distance);
             return Optional.of(imageMaker.make(tenant.images(), base, timeline.id(), timeline.history(), target));
         } finally {
-            imaging.remove(timeline);
+            lock.unlock();
         }
     }
 
@@ -368,6 +377,7 @@ public final class TenantManager implements AutoCloseable {
     }
 
     private void stopIngest(Timeline timeline) {
+        imaging.remove(timeline);
         WalReceiver receiver = receivers.remove(timeline);
         if (receiver != null) {
             receiver.close();

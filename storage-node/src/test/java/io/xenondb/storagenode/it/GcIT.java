@@ -92,7 +92,7 @@ class GcIT {
                 .hasMessageContaining("below the oldest point");
         assertThatThrownBy(() -> cluster.readOnly(tenant, main, unprotected))
                 .isInstanceOf(XenonException.class)
-                .hasMessageContaining("garbage-collected");
+                .hasMessageContaining("below its oldest readable lsn");
 
         // What the branch and the lease need is still there, and nothing else changed.
         assertThat(TestCluster.count(cluster.primary(tenant, keep), "foo")).isEqualTo(100);
