@@ -61,6 +61,9 @@ public final class TenantManager implements AutoCloseable {
     private final Map<TenantShardId, Tenant> tenants = new ConcurrentHashMap<>();
     private final Map<Timeline, WalReceiver> receivers = new ConcurrentHashMap<>();
     private final Map<Timeline, Boolean> imaging = new ConcurrentHashMap<>();
+    // Remote sync hook: fills the directory of a tenant shard attached here without local files (from object
+    // storage); the default leaves it empty.
+    private volatile AttachSource attachSource = (id, dir, config) -> {};
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tenant-ticker").daemon().factory());
 
@@ -101,6 +104,18 @@ public final class TenantManager implements AutoCloseable {
         long check = settings.imageCheckInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::checkImages, check, check, TimeUnit.MILLISECONDS);
         LOG.info("storage node {}: {} tenant shard(s) loaded from {}", nodeId, tenants.size(), tenantsDir);
+    }
+
+    /** Fills the directory of a tenant shard that is attached here but has no local files (remote sync hook). */
+    @FunctionalInterface
+    public interface AttachSource {
+        /** Creates {@code dir} with the tenant's files, or leaves it absent when there is nothing to fetch. */
+        void fill(TenantShardId id, Path dir, LocationConfig config) throws IOException;
+    }
+
+    /** Sets where new attachments get their files from (remote sync hook). */
+    public void attachSource(AttachSource source) {
+        this.attachSource = source;
     }
 
     public NodeId nodeId() {
@@ -145,7 +160,11 @@ public final class TenantManager implements AutoCloseable {
                 existing.updateLocation(config);
                 return;
             }
-            Tenant tenant = Tenant.createOrLoad(id, tenantsDir.resolve(id.toString()), clock, config);
+            Path dir = tenantsDir.resolve(id.toString());
+            if (config.mode().isAttached() && !Files.exists(dir)) {
+                attachSource.fill(id, dir, config); // remote sync hook
+            }
+            Tenant tenant = Tenant.createOrLoad(id, dir, clock, config);
             tenants.put(id, tenant);
             tenant.timelines().forEach(this::startIngest);
         } catch (IOException e) {
