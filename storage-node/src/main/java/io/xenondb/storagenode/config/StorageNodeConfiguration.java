@@ -52,13 +52,13 @@ public class StorageNodeConfiguration {
         return new ImageMaker() {
             @Override
             public Image bootstrap(ImageStore store, TimelineId timeline, Path initdbDir, WalSource wal, Lsn lsn) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, TenantManager.SUPERUSER)
                         .makeImage(timeline, initdbDir, wal, lsn);
             }
 
             @Override
             public Image make(ImageStore store, Image base, TimelineId timeline, WalSource wal, Lsn target) {
-                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT)
+                return new ReplayWorker(binaries, store, scratch, REPLAY_TIMEOUT, TenantManager.SUPERUSER)
                         .makeImage(timeline, base, wal, target);
             }
         };

@@ -57,12 +57,19 @@ public final class ReplayWorker {
     private final ImageStore store;
     private final Path workDir;
     private final Duration timeout;
+    private final String superuser;
 
     /**
      * @param workDir where scratch data directories go (PostgreSQL's OS user must be able to reach it)
      * @param timeout for the start of the worker and, separately, for its replay to reach the target
      */
     public ReplayWorker(PostgresBinaries binaries, ImageStore store, Path workDir, Duration timeout) {
+        this(binaries, store, workDir, timeout, PostgresCluster.DEFAULT_SUPERUSER);
+    }
+
+    /** The same, connecting to the worker as {@code superuser} (the role initdb made for the timeline). */
+    public ReplayWorker(PostgresBinaries binaries, ImageStore store, Path workDir, Duration timeout, String superuser) {
+        this.superuser = superuser;
         this.binaries = binaries;
         this.store = store;
         this.workDir = workDir.toAbsolutePath().normalize();
@@ -122,7 +129,7 @@ public final class ReplayWorker {
             PgControlFile control = readControl(data);
             PgWalSegments.write(wal, walFrom, target, data.resolve("pg_wal"));
             configure(data);
-            cluster = PostgresCluster.open(binaries, data);
+            cluster = PostgresCluster.open(binaries, data, superuser);
             cluster.writeConfig(WorkerSettings.of(control));
             cluster.start(FreePorts.allocate(), timeout);
             return backUp(cluster, timeline, target, originals);

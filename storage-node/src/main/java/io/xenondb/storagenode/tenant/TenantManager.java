@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class TenantManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantManager.class);
 
+    /** The superuser initdb creates in every bootstrapped timeline, as in Neon. */
+    public static final String SUPERUSER = Bootstrap.SUPERUSER;
+
     /** How the node behaves; see the node's flags. */
     public record Settings(Duration lsnWait, Duration imageCheckInterval, WalReceiver.Settings ingest) {
         public static Settings defaults() {
@@ -53,6 +56,7 @@ public final class TenantManager implements AutoCloseable {
 
     private final NodeId nodeId;
     private final Path tenantsDir;
+
     private final Clock clock;
     private final PostgresBinaries binaries;
     private final ImageMaker imageMaker;
@@ -87,6 +91,7 @@ public final class TenantManager implements AutoCloseable {
     /** Loads every tenant from disk and starts ingest and the image checks. */
     public void start() throws IOException {
         DurableFiles.createDirectories(tenantsDir);
+        ScratchDirectory.clean(tenantsDir.resolveSibling("tmp"));
         try (Stream<Path> dirs = Files.list(tenantsDir)) {
             for (Path dir : dirs.toList()) {
                 TenantShardId id = TenantShardId.parse(dir.getFileName().toString());
