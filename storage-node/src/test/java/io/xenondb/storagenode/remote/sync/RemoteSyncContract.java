@@ -130,6 +130,13 @@ abstract class RemoteSyncContract {
         Image mainImage = node.tenants.checkpoint(TENANT, MAIN).orElseThrow();
         Image branchImage = node.tenants.checkpoint(TENANT, BRANCH).orElseThrow();
         awaitRemoteConsistent(main, branch);
+        for (Image image : List.of(mainImage, branchImage)) { // images go up in the next pass
+            String manifest = ImageFileNames.remoteName("manifests/" + image.name() + ".json");
+            RemoteKey index = RemotePaths.indexKey(TENANT, image.timeline(), Generation.of(1));
+            await(() -> IndexPart.fromJson(storage().download(index))
+                    .layerMetadata()
+                    .containsKey(manifest));
+        }
         List<RemoteKey> keys =
                 storage().list("").stream().map(RemoteObject::key).toList();
         assertThat(keys)
@@ -253,7 +260,7 @@ abstract class RemoteSyncContract {
                 TarArchiveInputStream entries = new TarArchiveInputStream(in)) {
             for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 Path target = dir.resolve(entry.getName()).normalize();
-                assertThat(target).startsWith(dir);
+                assertThat(target.startsWith(dir)).as(entry.getName()).isTrue();
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
                 } else {
@@ -315,12 +322,14 @@ abstract class RemoteSyncContract {
             ImageMaker maker = new ImageMaker() {
                 @Override
                 public Image bootstrap(ImageStore store, TimelineId timeline, Path initdbDir, WalSource wal, Lsn lsn) {
-                    return new ReplayWorker(binaries, store, scratch, TIMEOUT).makeImage(timeline, initdbDir, wal, lsn);
+                    return new ReplayWorker(binaries, store, scratch, TIMEOUT, TenantManager.SUPERUSER)
+                            .makeImage(timeline, initdbDir, wal, lsn);
                 }
 
                 @Override
                 public Image make(ImageStore store, Image base, TimelineId timeline, WalSource wal, Lsn target) {
-                    return new ReplayWorker(binaries, store, scratch, TIMEOUT).makeImage(timeline, base, wal, target);
+                    return new ReplayWorker(binaries, store, scratch, TIMEOUT, TenantManager.SUPERUSER)
+                            .makeImage(timeline, base, wal, target);
                 }
             };
             tenants = new TenantManager(
