@@ -1,5 +1,6 @@
 package io.xenondb.storagenode.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xenondb.pgruntime.PostgresBinaries;
 import io.xenondb.service.http.HttpErrorHandler;
 import io.xenondb.shared.id.TimelineId;
@@ -12,6 +13,10 @@ import io.xenondb.storagenode.ingest.WalNodeDirectory;
 import io.xenondb.storagenode.pages.Materialiser;
 import io.xenondb.storagenode.pages.PageReads;
 import io.xenondb.storagenode.pages.SnapshotCache;
+import io.xenondb.storagenode.remote.RemoteStorageConfig;
+import io.xenondb.storagenode.remote.sync.HeldLocationValidator;
+import io.xenondb.storagenode.remote.sync.RemoteSync;
+import io.xenondb.storagenode.remote.sync.SyncStats;
 import io.xenondb.storagenode.replay.ReplayWorker;
 import io.xenondb.storagenode.tenant.Bootstrap;
 import io.xenondb.storagenode.tenant.ImageMaker;
@@ -21,6 +26,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -88,6 +95,32 @@ public class StorageNodeConfiguration {
                         properties.waitLsnTimeout(), defaults.imageCheckInterval(), defaults.ingest()));
         manager.start();
         return manager;
+    }
+
+    /** Uploads to and attaches from object storage, when {@code --remote-storage} is given. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("remote-storage")
+    RemoteSync remoteSync(StorageNodeProperties properties, TenantManager tenants, ObjectProvider<MeterRegistry> meters)
+            throws IOException {
+        RemoteStorageConfig config = properties
+                .remoteStorageConfig()
+                .orElseThrow(() -> new IllegalStateException("remote-storage is empty"));
+        RemoteSync sync = new RemoteSync(
+                config.open(),
+                tenants,
+                new HeldLocationValidator(tenants),
+                properties.workdirPath().toAbsolutePath().resolve("tmp").resolve("remote-sync"),
+                RemoteSync.Settings.defaults());
+        sync.start();
+        meters.ifAvailable(registry -> {
+            SyncStats stats = sync.stats();
+            registry.gauge("storage_remote_files_uploaded", stats, SyncStats::filesUploaded);
+            registry.gauge("storage_remote_bytes_uploaded", stats, SyncStats::bytesUploaded);
+            registry.gauge("storage_remote_indexes_uploaded", stats, SyncStats::indexesUploaded);
+            registry.gauge("storage_remote_sync_failures", stats, SyncStats::failures);
+            registry.gauge("storage_remote_deletions_refused", stats, SyncStats::deletionsRefused);
+        });
+        return sync;
     }
 
     @Bean

@@ -40,7 +40,13 @@ public final class StorageNodeFlags {
                             "wait-lsn-timeout",
                             "duration",
                             StorageNodeProperties.DEFAULT_WAIT_LSN_TIMEOUT,
-                            "How long a request for an LSN beyond the tip waits for the WAL")));
+                            "How long a request for an LSN beyond the tip waits for the WAL"),
+                    Flag.value(
+                            "remote-storage",
+                            "{local_path='dir'}|{bucket_name=...}",
+                            null,
+                            "Object storage for uploads and attach (Neon's remote_storage inline table) [default:"
+                                    + " none, nothing uploaded]")));
 
     private StorageNodeFlags() {}
 }

@@ -4,6 +4,7 @@ import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.NodeId;
+import io.xenondb.storagenode.remote.RemoteStorageConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record StorageNodeProperties(
         @DefaultValue(DEFAULT_LISTEN_GRPC) ListenAddress listenGrpc,
         @DefaultValue(DEFAULT_BROKER_ENDPOINT) String brokerEndpoint,
         String pgDistribDir,
-        @DefaultValue(DEFAULT_WAIT_LSN_TIMEOUT) Duration waitLsnTimeout) {
+        @DefaultValue(DEFAULT_WAIT_LSN_TIMEOUT) Duration waitLsnTimeout,
+        String remoteStorage) {
     static final String DEFAULT_WORKDIR = ".";
     static final String DEFAULT_LISTEN_HTTP = "127.0.0.1:9898";
     static final String DEFAULT_LISTEN_GRPC = "127.0.0.1:51051";
@@ -40,6 +42,9 @@ public record StorageNodeProperties(
         if (waitLsnTimeout.isNegative() || waitLsnTimeout.isZero()) {
             throw invalid("wait-lsn-timeout: " + waitLsnTimeout + " (expected: a positive duration such as 60s)");
         }
+        if (remoteStorage != null && !remoteStorage.isBlank()) {
+            RemoteStorageConfig.parse(remoteStorage);
+        }
         if (listenGrpc.port() != 0 && listenGrpc.equals(listenHttp)) {
             throw invalid("listen-grpc: " + listenGrpc + " (expected: an address other than listen-http)");
         }
@@ -55,6 +60,13 @@ public record StorageNodeProperties(
 
     public Optional<Path> pgBinDir() {
         return Optional.ofNullable(pgDistribDir).map(Path::of);
+    }
+
+    /** Where uploads go and attachments come from; empty: no remote storage (nothing uploaded). */
+    public Optional<RemoteStorageConfig> remoteStorageConfig() {
+        return remoteStorage == null || remoteStorage.isBlank()
+                ? Optional.empty()
+                : Optional.of(RemoteStorageConfig.parse(remoteStorage));
     }
 
     public ListenAddress brokerAddress() {

@@ -184,6 +184,29 @@ public final class ImageStore implements AutoCloseable {
     }
 
     /**
+     * The store files (relative {@code /}-paths under {@link #root()}) the image needs: its manifest, page map, the
+     * packs serving its pages and its blobs. Remote sync uploads these; all are immutable once written.
+     */
+    public java.util.SortedSet<String> filesOf(Image image) {
+        lock.readLock().lock();
+        try {
+            StoredImage stored = stored(image);
+            java.util.SortedSet<String> files = new java.util.TreeSet<>();
+            files.add(MANIFESTS + "/" + image.name() + ".json");
+            files.add(PAGE_MAPS + "/" + image.name() + ".map");
+            for (PageHash[] hashes : stored.pages().values()) {
+                for (PageHash hash : hashes) {
+                    files.add("packs/" + packs.fileOf(hash));
+                }
+            }
+            stored.files().values().stream().filter(e -> !e.isPaged()).forEach(e -> files.add("blobs/" + e.blob()));
+            return files;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Block {@code blockNumber} (8 KiB) of a file of the image: a relation page, or a slice of another file (an
      * SLRU page); empty if the file is absent or shorter.
      */

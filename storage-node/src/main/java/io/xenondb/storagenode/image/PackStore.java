@@ -71,6 +71,12 @@ final class PackStore implements AutoCloseable {
         packs.put(seq, hashes);
     }
 
+    /** The file name of the pack that serves {@code hash}, or null if no pack holds it. */
+    String fileOf(PageHash hash) {
+        Location location = index.get(hash);
+        return location == null ? null : fileName(location.pack());
+    }
+
     boolean contains(PageHash hash) {
         return index.containsKey(hash);
     }

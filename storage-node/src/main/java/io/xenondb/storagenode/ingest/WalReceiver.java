@@ -54,6 +54,7 @@ public final class WalReceiver implements AutoCloseable {
     private volatile Instant lastProgress;
     private volatile Optional<NodeId> current = Optional.empty();
     private volatile Lsn lastPersisted = Lsn.INVALID;
+    private volatile Lsn lastRemote = Lsn.INVALID;
 
     public WalReceiver(Timeline timeline, WalNodeDirectory directory, Settings settings, Clock clock, NodeId self) {
         this.timeline = timeline;
@@ -183,15 +184,18 @@ public final class WalReceiver implements AutoCloseable {
 
     private void persist(ManagedChannel channel) throws IOException {
         Lsn durable = timeline.persist();
-        if (durable.equals(lastPersisted)) {
+        Lsn remote = timeline.remoteConsistentLsn();
+        if (durable.equals(lastPersisted) && remote.equals(lastRemote)) {
             return;
         }
         lastPersisted = durable;
+        lastRemote = remote;
         StorageFeedback feedback = StorageFeedback.newBuilder()
                 .setNodeId(self.value())
                 .setShardId(timeline.tenant().shard().toString())
                 .setLastRecordLsn(timeline.lastRecordLsn().value())
                 .setDiskConsistentLsn(durable.value())
+                .setRemoteConsistentLsn(remote.isValid() ? remote.value() : 0)
                 .build();
         try {
             WalServiceGrpc.newBlockingStub(channel)

@@ -38,7 +38,11 @@ public final class GarbageCollector {
 
     private GarbageCollector() {}
 
-    static Result collect(Tenant tenant, Timeline timeline, Instant now, Optional<Long> horizonOverride)
+    /**
+     * One pass over {@code timeline}; WAL at or above {@code keepFrom} (not in object storage yet) stays whatever
+     * reads need.
+     */
+    static Result collect(Tenant tenant, Timeline timeline, Instant now, Optional<Long> horizonOverride, Lsn keepFrom)
             throws IOException {
         long started = System.nanoTime();
         long bytesBefore = tenant.physicalSize();
@@ -93,6 +97,10 @@ public final class GarbageCollector {
                 tenant.images().delete(image);
                 removed++;
             }
+        }
+        if (!keepFrom.equals(Lsn.MAX)) {
+            neededWal.add(new Lsn[] {keepFrom, timeline.lastRecordLsn()});
+            walNeededFrom = Lsn.min(walNeededFrom, keepFrom);
         }
         Lsn walStart = timeline.dropWalBelow(walNeededFrom);
         removeUnneededSegments(timeline, walStart, neededWal);

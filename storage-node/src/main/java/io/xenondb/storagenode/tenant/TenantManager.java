@@ -67,6 +67,11 @@ public final class TenantManager implements AutoCloseable {
     private final Map<Timeline, WalReceiver> receivers = new ConcurrentHashMap<>();
     private final Map<Timeline, java.util.concurrent.locks.ReentrantLock> imaging = new ConcurrentHashMap<>();
     private final Map<TenantShardId, java.time.Instant> lastGc = new ConcurrentHashMap<>();
+    // Remote sync hook: fills the directory of a tenant shard attached here without local files (from object
+    // storage); the default leaves it empty.
+    private volatile AttachSource attachSource = (id, dir, config) -> {};
+    // With object storage, GC keeps local WAL that is not uploaded yet (above remote_consistent_lsn).
+    private volatile boolean uploading;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tenant-ticker").daemon().factory());
 
@@ -111,6 +116,19 @@ public final class TenantManager implements AutoCloseable {
         LOG.info("storage node {}: {} tenant shard(s) loaded from {}", nodeId, tenants.size(), tenantsDir);
     }
 
+    /** Fills the directory of a tenant shard that is attached here but has no local files (remote sync hook). */
+    @FunctionalInterface
+    public interface AttachSource {
+        /** Creates {@code dir} with the tenant's files, or leaves it absent when there is nothing to fetch. */
+        void fill(TenantShardId id, Path dir, LocationConfig config) throws IOException;
+    }
+
+    /** Sets where new attachments get their files from (remote sync hook). */
+    public void attachSource(AttachSource source) {
+        this.uploading = true;
+        this.attachSource = source;
+    }
+
     public NodeId nodeId() {
         return nodeId;
     }
@@ -153,7 +171,11 @@ public final class TenantManager implements AutoCloseable {
                 existing.updateLocation(config);
                 return;
             }
-            Tenant tenant = Tenant.createOrLoad(id, tenantsDir.resolve(id.toString()), clock, config);
+            Path dir = tenantsDir.resolve(id.toString());
+            if (config.mode().isAttached() && !Files.exists(dir)) {
+                attachSource.fill(id, dir, config); // remote sync hook
+            }
+            Tenant tenant = Tenant.createOrLoad(id, dir, clock, config);
             tenants.put(id, tenant);
             tenant.timelines().forEach(this::startIngest);
         } catch (IOException e) {
@@ -279,7 +301,8 @@ public final class TenantManager implements AutoCloseable {
         Timeline timeline = tenant.timeline(timelineId);
         synchronized (timeline) {
             try {
-                return GarbageCollector.collect(tenant, timeline, clock.instant(), horizon);
+                Lsn keepFrom = uploading ? timeline.remoteConsistentLsn() : Lsn.MAX;
+                return GarbageCollector.collect(tenant, timeline, clock.instant(), horizon, keepFrom);
             } catch (IOException e) {
                 throw new XenonException(ErrorCode.UNAVAILABLE, "gc of " + timelineId + " failed: " + e, e);
             }

@@ -39,6 +39,8 @@ public final class Timeline implements AutoCloseable {
     private final LsnWaiters waiters;
     private volatile TimelineMetadata metadata;
     private volatile TimelineState state = TimelineState.Active;
+    // Remote sync hook: the disk_consistent_lsn of the newest index_part.json uploaded (INVALID before any).
+    private volatile Lsn remoteConsistentLsn = Lsn.INVALID;
 
     private Timeline(
             TenantShardId tenant,
@@ -178,6 +180,18 @@ public final class Timeline implements AutoCloseable {
 
     public Lsn diskConsistentLsn() {
         return metadata.diskConsistentLsn();
+    }
+
+    /** WAL below this is in object storage: the disk_consistent_lsn of the newest index uploaded. */
+    public Lsn remoteConsistentLsn() {
+        return remoteConsistentLsn;
+    }
+
+    /** Set by remote sync after an index is uploaded (or found at attach); never moves back. */
+    public synchronized void advanceRemoteConsistentLsn(Lsn lsn) {
+        if (lsn.isAfter(remoteConsistentLsn)) {
+            remoteConsistentLsn = lsn;
+        }
     }
 
     /** Bytes of WAL held locally for this timeline. */

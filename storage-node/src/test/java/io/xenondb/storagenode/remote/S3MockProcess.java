@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * a child process, plain HTTP on 127.0.0.1 only, one bucket, its files under {@code target/}. Closing it stops
  * the process.
  */
-final class S3MockProcess implements AutoCloseable {
+public final class S3MockProcess implements AutoCloseable {
     static final String BUCKET = "xenon-test";
     private static final Path JAR = Path.of("target", "s3mock", "s3mock-exec.jar");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -33,7 +33,7 @@ final class S3MockProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static S3MockProcess start() throws IOException, InterruptedException {
+    public static S3MockProcess start() throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the build through"
                     + " pre-integration-test (./mvnw -pl storage-node -am verify), which copies S3Mock's exec jar");
@@ -106,7 +106,7 @@ final class S3MockProcess implements AutoCloseable {
     }
 
     /** A config for the bucket under {@code prefix}, with short timeouts and static dummy keys. */
-    RemoteStorageConfig.S3 config(String prefix) {
+    public RemoteStorageConfig.S3 config(String prefix) {
         return RemoteStorageConfig.S3
                 .of(BUCKET, "us-east-1", prefix, endpoint())
                 .withCredentials(new RemoteStorageConfig.S3Credentials("test-access-key", "test-secret-key"))
