@@ -123,6 +123,12 @@ public class StorageNodeConfiguration {
         return sync;
     }
 
+    @Bean(destroyMethod = "close")
+    io.xenondb.storagenode.metrics.StorageNodeMetrics storageNodeMetrics(
+            MeterRegistry registry, TenantManager tenants) {
+        return new io.xenondb.storagenode.metrics.StorageNodeMetrics(registry, tenants);
+    }
+
     @Bean
     StorageNodeEndpoints storageNodeEndpoints(StorageNodeProperties properties) {
         return new StorageNodeEndpoints(properties);

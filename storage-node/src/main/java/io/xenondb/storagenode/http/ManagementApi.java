@@ -49,7 +49,10 @@ public class ManagementApi {
     private final TenantManager tenants;
     private final PageReads pageReads;
     private final Clock clock;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Unknown fields are refused (400) unless a body type says it tolerates them (Neon's configs have many).
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     public ManagementApi(TenantManager tenants, PageReads pageReads, Clock clock) {
         this.tenants = tenants;

@@ -115,12 +115,16 @@ public final class WalNodeDirectory implements AutoCloseable {
     /**
      * The end of the WAL a quorum of {@code timeline}'s WAL nodes holds, asked of the nodes themselves: the
      * median of their flush LSNs (for three nodes the second highest). Every commit a compute was told of lies
-     * below it, and all of it is committed, so ingest reaches it. Empty if no majority of the known nodes answers.
+     * below it, and all of it is committed, so ingest reaches it. Every WAL node the broker has told of is asked
+     * (the timeline's own state may not have been published yet); empty if no majority of the nodes that hold the
+     * timeline answers.
      */
     public Optional<Lsn> quorumFlushLsn(TenantTimelineId timeline, Duration timeout) {
-        List<WalNodeInfo> nodes = nodes(timeline);
+        Map<ListenAddress, WalNodeInfo> candidates = new java.util.LinkedHashMap<>();
+        known.values().forEach(byNode -> byNode.values().forEach(i -> candidates.putIfAbsent(i.grpc(), i)));
+        int holding = 0;
         List<Lsn> flushed = new java.util.ArrayList<>();
-        for (WalNodeInfo node : nodes) {
+        for (WalNodeInfo node : candidates.values()) {
             ManagedChannel channel = io.xenondb.shared.client.WalNodeChannels.open(node.grpc());
             try {
                 var status = io.xenondb.proto.wal.WalServiceGrpc.newBlockingStub(channel)
@@ -129,14 +133,19 @@ public final class WalNodeDirectory implements AutoCloseable {
                                 .setTenantTimelineId(timeline.toWalProto())
                                 .build());
                 flushed.add(Lsn.of(status.getFlushLsn()));
+                holding++;
             } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+                    holding++; // holds it, perhaps, but did not answer: it counts against the majority
+                }
                 LOG.debug("WAL node {} did not answer for {}: {}", node.node(), timeline, e.toString());
             } finally {
                 io.xenondb.shared.client.WalNodeChannels.close(channel, Duration.ofSeconds(1));
             }
         }
-        int majority = nodes.size() / 2 + 1;
-        if (nodes.isEmpty() || flushed.size() < majority) {
+        int members = Math.max(holding, nodes(timeline).size());
+        int majority = members / 2 + 1;
+        if (members == 0 || flushed.size() < majority) {
             return Optional.empty();
         }
         flushed.sort(Comparator.reverseOrder());

@@ -39,6 +39,8 @@ public final class Timeline implements AutoCloseable {
     private final LsnWaiters waiters;
     private volatile TimelineMetadata metadata;
     private volatile TimelineState state = TimelineState.Active;
+    private final java.util.concurrent.atomic.AtomicLong bytesIngested = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong recordsIngested = new java.util.concurrent.atomic.AtomicLong();
     // Remote sync hook: the disk_consistent_lsn of the newest index_part.json uploaded (INVALID before any).
     private volatile Lsn remoteConsistentLsn = Lsn.INVALID;
 
@@ -232,6 +234,16 @@ public final class Timeline implements AutoCloseable {
         }
     }
 
+    /** WAL bytes received by ingest since the node started. */
+    public long bytesIngested() {
+        return bytesIngested.get();
+    }
+
+    /** WAL records decoded by ingest since the node started. */
+    public long recordsIngested() {
+        return recordsIngested.get();
+    }
+
     /** The index of this timeline's own records. */
     public RecordIndex index() {
         return index;
@@ -320,10 +332,12 @@ public final class Timeline implements AutoCloseable {
             synchronized (Timeline.this) {
                 wal.append(lsn, ByteBuffer.wrap(bytes));
                 decoder.feed(bytes);
+                bytesIngested.addAndGet(bytes.length);
                 Lsn last = null;
                 while (decoder.hasRecord()) {
                     DecodedRecord record = decoder.poll();
                     index.add(record);
+                    recordsIngested.incrementAndGet();
                     last = record.endLsn();
                 }
                 if (last != null) {

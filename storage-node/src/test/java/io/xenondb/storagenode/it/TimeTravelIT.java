@@ -56,7 +56,8 @@ class TimeTravelIT {
         Compute compute = cluster.primary(tenant, main);
         TestCluster.execute(
                 compute,
-                "create table foo (id int, gen int)",
+                "create extension pageinspect",
+                "create table foo (id int primary key, gen int)",
                 "insert into foo select g, 0 from generate_series(1, 1000) g");
         List<Lsn> generations = new ArrayList<>();
         for (int gen = 1; gen <= 5; gen++) {
@@ -72,6 +73,10 @@ class TimeTravelIT {
 
         for (int gen = 1; gen <= 5; gen++) {
             Compute readOnly = cluster.readOnly(tenant, main, generations.get(gen - 1));
+            if (gen == 3 || gen == 4) {
+                // Generation 4 has an image at its LSN, 3 has none: pages must be exact either way.
+                samePagesAsTheCompute(tenant, main, readOnly, generations.get(gen - 1));
+            }
             assertThat(distinctGenerations(readOnly)).as("generation %d", gen).containsExactly(gen);
             assertThat(TestCluster.count(readOnly, "foo")).isEqualTo(1000);
             assertThatThrownBy(() -> TestCluster.execute(readOnly, "insert into foo values (0, 0)"))
@@ -118,6 +123,37 @@ class TimeTravelIT {
             cluster.destroy(at);
         }
         cluster.destroy(compute);
+    }
+
+    /**
+     * The page service at {@code lsn}: GetRelSize and every page of the heap and its primary-key index equal
+     * {@code pg_relation_size / 8192} and {@code get_raw_page} on a compute started at that LSN (asked before
+     * anything reads the table, whose reads would set hint bits).
+     */
+    private static void samePagesAsTheCompute(TenantShardId tenant, TimelineId timeline, Compute compute, Lsn lsn)
+            throws Exception {
+        try (Connection c = TestCluster.connect(compute);
+                Statement s = c.createStatement();
+                PageClient pages = new PageClient(cluster.storageGrpc, tenant, timeline)) {
+            for (String relation : new String[] {"foo", "foo_pkey"}) {
+                ResultSet rs = s.executeQuery("select reltablespace, (select oid from pg_database where datname ="
+                        + " current_database()), pg_relation_filenode('" + relation + "'), pg_relation_size('"
+                        + relation + "') / 8192 from pg_class where relname = '" + relation + "'");
+                rs.next();
+                long spc = rs.getLong(1) == 0 ? 1663 : rs.getLong(1);
+                var rel = PageClient.rel(spc, rs.getLong(2), rs.getLong(3), 0);
+                int blocks = rs.getInt(4);
+                assertThat(pages.relBlocks(rel, lsn)).as(relation + " blocks").isEqualTo(blocks);
+                List<byte[]> served = pages.pages(rel, lsn, blocks);
+                for (int block = 0; block < blocks; block++) {
+                    ResultSet raw = s.executeQuery("select get_raw_page('" + relation + "', " + block + ")");
+                    raw.next();
+                    assertThat(served.get(block))
+                            .as(relation + " block " + block)
+                            .isEqualTo(raw.getBytes(1));
+                }
+            }
+        }
     }
 
     private static List<Integer> distinctGenerations(Compute compute) throws SQLException {

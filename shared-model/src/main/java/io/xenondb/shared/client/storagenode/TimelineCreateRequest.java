@@ -1,5 +1,6 @@
 package io.xenondb.shared.client.storagenode;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -63,6 +64,7 @@ public record TimelineCreateRequest(
         return new TimelineCreateRequest(id, ancestor, lsn.orElse(null), null, null, null, null);
     }
 
+    @JsonIgnore
     public boolean isBranch() {
         return ancestorTimelineId != null;
     }
