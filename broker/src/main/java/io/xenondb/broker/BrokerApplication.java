@@ -30,6 +30,9 @@ public class BrokerApplication {
     /** Starts the broker with Neon-style flags; the caller closes the returned context to stop it. */
     public static ConfigurableApplicationContext start(String... args) {
         String[] springArgs = BrokerFlags.FLAGS.normalize(args);
-        return SpringApplication.run(BrokerApplication.class, springArgs);
+        SpringApplication application = new SpringApplication(BrokerApplication.class);
+        // The broker serves gRPC and HTTP itself: no Spring server may start from what the classpath carries.
+        application.setDefaultProperties(io.xenondb.service.spring.ServiceDefaults.ownServers("broker"));
+        return application.run(springArgs);
     }
 }

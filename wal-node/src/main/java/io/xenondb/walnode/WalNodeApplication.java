@@ -1,10 +1,11 @@
 package io.xenondb.walnode;
 
 import io.xenondb.service.StartupFailures;
+import io.xenondb.service.spring.ListenAddressMapping;
+import io.xenondb.service.spring.ServiceDefaults;
 import io.xenondb.shared.error.XenonException;
-import io.xenondb.walnode.config.ListenAddressMapping;
-import io.xenondb.walnode.config.SpringDefaults;
 import io.xenondb.walnode.config.WalNodeFlags;
+import io.xenondb.walnode.config.WalNodeProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -44,8 +45,12 @@ public class WalNodeApplication {
 
     private static ConfigurableApplicationContext run(String[] springArgs) {
         SpringApplication application = new SpringApplication(WalNodeApplication.class);
-        application.setDefaultProperties(SpringDefaults.properties());
-        application.addListeners(new ListenAddressMapping());
+        application.setDefaultProperties(ServiceDefaults.node("wal-node"));
+        application.addListeners(new ListenAddressMapping(
+                "listen-grpc",
+                WalNodeProperties.DEFAULT_LISTEN_GRPC,
+                "listen-http",
+                WalNodeProperties.DEFAULT_LISTEN_HTTP));
         return application.run(springArgs);
     }
 }

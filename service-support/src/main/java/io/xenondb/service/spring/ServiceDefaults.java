@@ -28,6 +28,23 @@ public final class ServiceDefaults {
     private ServiceDefaults() {}
 
     /**
+     * The settings of a service named {@code name} that runs its own servers (the broker): no Spring web or gRPC
+     * server of its own, whatever the classpath carries, and no foreign auto-configuration.
+     */
+    public static Map<String, Object> ownServers(String name) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("spring.config.name", "xenon-" + name);
+        p.put("spring.application.name", name);
+        p.put("spring.main.banner-mode", "off");
+        p.put("spring.main.web-application-type", "none");
+        p.put("spring.grpc.server.enabled", "false");
+        p.put("spring.autoconfigure.exclude", String.join(",", FOREIGN_AUTO_CONFIGURATIONS));
+        p.put("logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "off");
+        p.put("logging.level.org.springframework.context.support.AbstractApplicationContext", "error");
+        return p;
+    }
+
+    /**
      * The settings of a node (storage node, WAL node) named {@code name}: reactive web server with /metrics and
      * /health, gRPC keepalive as the clients use it, short shutdown, one-line startup failures.
      */

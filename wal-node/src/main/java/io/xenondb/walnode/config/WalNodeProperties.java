@@ -39,8 +39,8 @@ public record WalNodeProperties(
         String availabilityZone,
         @DefaultValue(DEFAULT_CONTROL_FILE_SAVE_INTERVAL) Duration controlFileSaveInterval) {
     static final String DEFAULT_DATADIR = ".";
-    static final String DEFAULT_LISTEN_GRPC = "127.0.0.1:5454";
-    static final String DEFAULT_LISTEN_HTTP = "127.0.0.1:7676";
+    public static final String DEFAULT_LISTEN_GRPC = "127.0.0.1:5454";
+    public static final String DEFAULT_LISTEN_HTTP = "127.0.0.1:7676";
     static final String DEFAULT_BROKER_ENDPOINT = "http://127.0.0.1:50051";
     static final String DEFAULT_BROKER_KEEPALIVE_INTERVAL = "5s";
     static final String DEFAULT_CONTROL_FILE_SAVE_INTERVAL = "1s";

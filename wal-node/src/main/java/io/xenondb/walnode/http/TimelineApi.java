@@ -1,27 +1,22 @@
 package io.xenondb.walnode.http;
 
-import io.xenondb.service.http.HttpErrorHandler;
+import io.xenondb.service.http.RequestBodies;
 import io.xenondb.shared.client.walnode.TermBumpRequest;
 import io.xenondb.shared.client.walnode.TermBumpResponse;
 import io.xenondb.shared.client.walnode.TimelineCreateRequest;
 import io.xenondb.shared.client.walnode.TimelineDeleteResult;
 import io.xenondb.shared.client.walnode.TimelineStatus;
 import io.xenondb.shared.client.walnode.WalNodeStatus;
-import io.xenondb.shared.error.ErrorCode;
-import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.walnode.consensus.message.ServerInfo;
 import io.xenondb.walnode.timeline.TimelineActor;
 import io.xenondb.walnode.timeline.TimelineRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,8 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 public class TimelineApi {
-    /** Larger than any body of this API by far. */
-    static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final TimelineRegistry registry;
     private final JsonMapper json;
@@ -61,7 +54,7 @@ public class TimelineApi {
 
     @PostMapping("/v1/tenant/timeline")
     public Mono<Void> createTimeline(ServerHttpRequest http) {
-        return required(body(http), "a TimelineCreateRequest")
+        return RequestBodies.required(http, "a TimelineCreateRequest")
                 .map(text -> json.readValue(text, TimelineCreateRequest.class))
                 .flatMap(request -> registry.create(
                         request.timeline(),
@@ -108,7 +101,7 @@ public class TimelineApi {
             @PathVariable("timeline_id") String timeline,
             ServerHttpRequest http) {
         // An absent or empty body means {"term": null}: bump by one.
-        Mono<Optional<TermBumpRequest>> request = body(http)
+        Mono<Optional<TermBumpRequest>> request = RequestBodies.text(http)
                 .filter(text -> !text.isBlank())
                 .map(text -> Optional.of(json.readValue(text, TermBumpRequest.class)))
                 .defaultIfEmpty(Optional.empty());
@@ -120,31 +113,5 @@ public class TimelineApi {
 
     private static TenantTimelineId timeline(String tenant, String timeline) {
         return new TenantTimelineId(TenantId.parse(tenant), TimelineId.parse(timeline));
-    }
-
-    /**
-     * The request body as text, whatever its declared content type (Neon's API does not look at it, and
-     * {@code curl -d} sends a form type), at most {@link #MAX_BODY_BYTES}.
-     */
-    private static Mono<String> body(ServerHttpRequest http) {
-        return DataBufferUtils.join(http.getBody(), MAX_BODY_BYTES)
-                .map(buffer -> {
-                    try {
-                        return buffer.toString(StandardCharsets.UTF_8);
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .onErrorMap(
-                        DataBufferLimitException.class,
-                        e -> new XenonException(
-                                ErrorCode.INVALID_ARGUMENT,
-                                "body: over " + MAX_BODY_BYTES + " bytes (expected: a small JSON object)"));
-    }
-
-    private static Mono<String> required(Mono<String> body, String expected) {
-        return body.filter(text -> !text.isBlank())
-                .switchIfEmpty(Mono.error(() ->
-                        new XenonException(ErrorCode.INVALID_ARGUMENT, "body: missing (expected: " + expected + ")")));
     }
 }

@@ -2,12 +2,11 @@ package io.xenondb.walnode.storage;
 
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /** File-system steps whose durability the stores rely on, and the mapping of I/O failures to typed errors. */
 final class FileSync {
@@ -15,25 +14,12 @@ final class FileSync {
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
     static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DurableFiles.syncDirectory(dir);
     }
 
     /** Creates {@code dir} and any missing parents, each made durable in its own parent. */
     static void createDirectories(Path dir) throws IOException {
-        Path absolute = dir.toAbsolutePath();
-        if (Files.isDirectory(absolute)) {
-            return;
-        }
-        Path parent = absolute.getParent();
-        if (parent != null) {
-            createDirectories(parent);
-        }
-        Files.createDirectory(absolute);
-        if (parent != null) {
-            fsyncDirectory(parent);
-        }
+        DurableFiles.createDirectories(dir);
     }
 
     /** Writes all of {@code buffer} at {@code position}. */

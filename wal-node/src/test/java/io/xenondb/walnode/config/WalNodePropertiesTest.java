@@ -122,7 +122,7 @@ class WalNodePropertiesTest {
 
     @Test
     void listenAddressesBecomeTheServersProperties() {
-        assertThat(ListenAddressMapping.springProperties(
+        assertThat(io.xenondb.service.spring.ListenAddressMapping.springProperties(
                         new ListenAddress("0.0.0.0", 6000), new ListenAddress("::1", 0)))
                 .isEqualTo(Map.of(
                         "spring.grpc.server.address",
