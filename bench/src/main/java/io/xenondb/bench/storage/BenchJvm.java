@@ -1,0 +1,102 @@
+package io.xenondb.bench.storage;
+
+import io.xenondb.shared.error.ErrorCode;
+import io.xenondb.shared.error.XenonException;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Xenon service as a JVM process of its own, from this JVM's class path, with normal (tiered C2) JIT: it is
+ * part of the system under test. {@code ServiceProcess} (service-support) fixes C1-only JIT for quick test
+ * start-ups, which would make the benchmark measure a slower build of the services than they would run. Output
+ * goes to a log file; stopped only by its own handle.
+ */
+final class BenchJvm implements AutoCloseable {
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    BenchJvm(String name, String heap, String mainClass, List<String> args, Path log) {
+        this.name = name;
+        this.log = log;
+        List<String> c = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
+        c.addAll(args);
+        this.command = List.copyOf(c);
+    }
+
+    synchronized void start() {
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new XenonException(ErrorCode.UNAVAILABLE, name + ": cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until the process accepts TCP connections on 127.0.0.1:{@code port}; fails early if it exits. */
+    void awaitPort(int port, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Process p;
+            synchronized (this) {
+                p = process;
+            }
+            if (p == null || !p.isAlive()) {
+                throw new XenonException(ErrorCode.UNAVAILABLE, name + " exited before serving; see " + log);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new XenonException(
+                            ErrorCode.UNAVAILABLE,
+                            name + " not serving on port " + port + " within " + timeout + "; see " + log);
+                }
+                Sleep.millis(100);
+            }
+        }
+    }
+
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within 20 s. */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+}
