@@ -25,17 +25,15 @@ final class BenchJvm implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    BenchJvm(String name, String heap, String mainClass, List<String> args, Path log) {
+    BenchJvm(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
         this.name = name;
         this.log = log;
         List<String> c = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx" + heap,
                 "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass));
+                "--enable-native-access=ALL-UNNAMED"));
+        c.addAll(jvmOptions);
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         c.addAll(args);
         this.command = List.copyOf(c);
     }

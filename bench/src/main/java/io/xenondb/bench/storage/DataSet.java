@@ -13,8 +13,8 @@ final class DataSet {
     static final String TABLE = "bench_data";
     private static final int ROWS_PER_MIB = 1024;
     private static final int MAX_BATCH = 16 * ROWS_PER_MIB;
-    private static final String INSERT = "insert into " + TABLE
-            + " select g, repeat(md5(g::text), 28) from generate_series(?::bigint, ?::bigint) g";
+    private static final String INSERT =
+            "insert into " + TABLE + " select g, repeat(md5(g::text), 28) from generate_series(?::bigint, ?::bigint) g";
 
     private DataSet() {}
 

@@ -38,7 +38,9 @@ final class GetPageProbe implements AutoCloseable {
     GetPageProbe(ListenAddress storageGrpc, TenantShardId tenant, TimelineId timeline) {
         channel = WalNodeChannels.open(storageGrpc);
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("neon-tenant-id", Metadata.ASCII_STRING_MARSHALLER), tenant.tenantId().toString());
+        headers.put(
+                Metadata.Key.of("neon-tenant-id", Metadata.ASCII_STRING_MARSHALLER),
+                tenant.tenantId().toString());
         headers.put(Metadata.Key.of("neon-timeline-id", Metadata.ASCII_STRING_MARSHALLER), timeline.toString());
         requests = PageServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))

@@ -45,7 +45,8 @@ final class LocalReads {
                 page.clear();
                 while (page.hasRemaining()) {
                     if (channel.read(page, (block % SEGMENT_BLOCKS) * 8192L + page.position()) < 0) {
-                        throw new XenonException(ErrorCode.INTERNAL, relationFile + ": block " + block + " beyond the end");
+                        throw new XenonException(
+                                ErrorCode.INTERNAL, relationFile + ": block " + block + " beyond the end");
                     }
                 }
                 if (i >= warmup) {

@@ -12,11 +12,7 @@ import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
-import io.xenondb.shared.error.ErrorCode;
-import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.lsn.Lsn;
-import io.xenondb.storagenode.timeline.Timeline;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +61,11 @@ final class StorageCluster implements AutoCloseable {
     private void startProcesses() {
         int brokerPort = FreePorts.allocate();
         String broker = "http://127.0.0.1:" + brokerPort;
+        // On a class path with Spring gRPC's server (the storage node's), the broker would also open Spring's
+        // default gRPC server on 0.0.0.0:9090, and fail when anything else holds that port: a free port instead.
         BenchJvm brokerJvm = jvm(
                 "broker",
-                "128m",
+                List.of("-Xmx128m", "-Dspring.grpc.server.port=0"),
                 "io.xenondb.broker.BrokerApplication",
                 List.of(
                         "--listen-addr",
@@ -81,7 +79,7 @@ final class StorageCluster implements AutoCloseable {
             walNodes.add(WalNodeEndpoint.of(id, "127.0.0.1", grpc));
             jvm(
                     "wal" + id,
-                    "256m",
+                    List.of("-Xmx256m"),
                     "io.xenondb.walnode.WalNodeApplication",
                     List.of(
                             "--id",
@@ -97,7 +95,7 @@ final class StorageCluster implements AutoCloseable {
         }
         BenchJvm storage = jvm(
                 "storage",
-                "512m",
+                List.of("-Xmx512m"),
                 "io.xenondb.storagenode.StorageNodeApplication",
                 List.of(
                         "--id",
@@ -121,8 +119,8 @@ final class StorageCluster implements AutoCloseable {
         storage.awaitPort(storageGrpc.port(), START);
     }
 
-    private BenchJvm jvm(String name, String heap, String mainClass, List<String> args) {
-        BenchJvm jvm = new BenchJvm(name, heap, mainClass, args, dir.resolve(name + ".log"));
+    private BenchJvm jvm(String name, List<String> jvmOptions, String mainClass, List<String> args) {
+        BenchJvm jvm = new BenchJvm(name, jvmOptions, mainClass, args, dir.resolve(name + ".log"));
         processes.add(jvm);
         return jvm;
     }
@@ -174,11 +172,7 @@ final class StorageCluster implements AutoCloseable {
     synchronized void destroy(Compute compute) {
         compute.close();
         computes.remove(compute);
-        try {
-            Timeline.deleteRecursively(compute.spec().dataDir());
-        } catch (IOException e) {
-            throw new XenonException(ErrorCode.UNAVAILABLE, "cannot delete " + compute.spec().dataDir() + ": " + e, e);
-        }
+        Files2.delete(compute.spec().dataDir());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.xenondb.bench.storage;
 
+import io.grpc.ManagedChannel;
 import io.xenondb.bench.LatencyStats;
+import io.xenondb.compute.start.BasebackupFetcher;
 import io.xenondb.compute.start.Compute;
 import io.xenondb.compute.walproposer.ComputePostgresSettings;
 import io.xenondb.pgruntime.FreePorts;
@@ -10,6 +12,7 @@ import io.xenondb.pgruntime.PostgresCluster;
 import io.xenondb.pgruntime.StopMode;
 import io.xenondb.proto.pageapi.RelTag;
 import io.xenondb.shared.client.StorageNodeClient;
+import io.xenondb.shared.client.WalNodeChannels;
 import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
 import io.xenondb.shared.error.ErrorCode;
@@ -102,6 +105,7 @@ public final class StorageNodeBench {
 
     private void run() throws Exception {
         long started = System.nanoTime();
+        String loadStart = loadAverage();
         Files.createDirectories(runDir);
         log("work directory " + runDir);
         PostgresBinaries binaries = PostgresBinaries.bundled();
@@ -128,14 +132,16 @@ public final class StorageNodeBench {
         DataSet.create(vanillaSql);
 
         grow(options.smallMb());
-        branches(options.smallMb());
+        branches();
         grow(options.mediumMb());
-        computeStarts(options.mediumMb());
+        computeStarts();
         ingest(options.largeMb());
-        branches(options.largeMb());
-        computeStarts(options.largeMb());
+        branches();
+        computeStarts();
         getPages();
-        report.note("whole run: %.1f min", seconds(started) / 60);
+        report.note(
+                "whole run: %.1f min; load average at the start %s, at the end %s",
+                seconds(started) / 60, loadStart, loadAverage());
         log("logs and data under " + runDir);
     }
 
@@ -147,17 +153,19 @@ public final class StorageNodeBench {
         DataSet.fill(vanillaSql, before, lastId);
     }
 
-    private void branches(int mb) throws SQLException {
+    private void branches() throws SQLException {
         Lsn tip = caughtUp();
-        String size = sizeLabel(mb);
+        String size = sizeLabel();
         long[] atLsn = new long[BRANCH_REPEAT];
         long[] atTip = new long[BRANCH_REPEAT];
         for (int i = 0; i < BRANCH_REPEAT; i++) {
             long t = System.nanoTime();
-            client().timelineCreate(tenant, TimelineCreateRequest.branch(TimelineId.generate(), main, Optional.of(tip)));
+            client().timelineCreate(
+                            tenant, TimelineCreateRequest.branch(TimelineId.generate(), main, Optional.of(tip)));
             atLsn[i] = System.nanoTime() - t;
             t = System.nanoTime();
-            client().timelineCreate(tenant, TimelineCreateRequest.branch(TimelineId.generate(), main, Optional.empty()));
+            client().timelineCreate(
+                            tenant, TimelineCreateRequest.branch(TimelineId.generate(), main, Optional.empty()));
             atTip[i] = System.nanoTime() - t;
         }
         report.branches(size, LatencyStats.of(atLsn), LatencyStats.of(atTip));
@@ -165,8 +173,8 @@ public final class StorageNodeBench {
     }
 
     /** Static and primary compute starts, and vanilla restarts, at the current size; the primary is replaced. */
-    private void computeStarts(int mb) throws SQLException {
-        String size = sizeLabel(mb);
+    private void computeStarts() throws SQLException {
+        String size = sizeLabel();
         caughtUp();
         long t = System.nanoTime();
         client().checkpoint(tenant, main);
@@ -183,6 +191,21 @@ public final class StorageNodeBench {
             statics[i] = System.nanoTime() - t;
             checkSameRelation(sql, vanillaRel);
             cluster.destroy(compute);
+        }
+        long[] fetches = new long[options.repeat()];
+        long backupBytes = 0;
+        ManagedChannel channel = WalNodeChannels.open(cluster.storageGrpc());
+        try {
+            for (int i = 0; i < fetches.length; i++) {
+                Path dir = runDir.resolve("basebackup-" + i);
+                t = System.nanoTime();
+                BasebackupFetcher.fetch(channel, tenant, main, lsn, dir, TIMEOUT);
+                fetches[i] = System.nanoTime() - t;
+                backupBytes = Files2.size(dir);
+                Files2.delete(dir);
+            }
+        } finally {
+            WalNodeChannels.close(channel, Duration.ofSeconds(2));
         }
         long[] primaries = new long[options.repeat()];
         for (int i = 0; i < primaries.length; i++) {
@@ -203,6 +226,7 @@ public final class StorageNodeBench {
             vanillas[i] = System.nanoTime() - t;
         }
         report.computeStarts(size, LatencyStats.of(statics), LatencyStats.of(primaries), LatencyStats.of(vanillas));
+        report.baseBackup(size, LatencyStats.of(fetches), backupBytes);
         log("compute starts at " + size + ": static " + LatencyStats.of(statics) + "; primary "
                 + LatencyStats.of(primaries) + "; vanilla " + LatencyStats.of(vanillas));
     }
@@ -280,7 +304,7 @@ public final class StorageNodeBench {
         LatencyStats pread = LocalReads.pread(file, blocks, warmup, reads, 43);
         vanillaSql.execute("create extension if not exists pageinspect");
         LatencyStats rawPage = LocalReads.rawPage(vanillaSql, DataSet.TABLE, blocks, warmup, reads, 44);
-        report.getPages(sizeLabel(options.largeMb()), first, LatencyStats.of(samples), pread, rawPage);
+        report.getPages(sizeLabel(), first, LatencyStats.of(samples), pread, rawPage);
         log("GetPages: first " + first / 1e6 + " ms; steady " + LatencyStats.of(samples) + "; pread " + pread
                 + "; get_raw_page " + rawPage);
     }
@@ -315,9 +339,18 @@ public final class StorageNodeBench {
         return cluster.client();
     }
 
-    private String sizeLabel(int mb) throws SQLException {
-        return String.format(
-                "%d MiB (db %.0f MiB)", mb, DataSet.databaseSize(primary == null ? vanillaSql : xenon()) / 1048576.0);
+    /** The database's actual size, e.g. "db 1024 MiB" (it ends a little above the size asked for). */
+    private String sizeLabel() throws SQLException {
+        return String.format("db %.0f MiB", DataSet.databaseSize(xenon()) / 1048576.0);
+    }
+
+    /** The 1-minute load average: how busy the shared machine was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     private static double seconds(long startNanos) {

@@ -38,10 +38,28 @@ final class StorageReport {
 
     synchronized void computeStarts(String size, LatencyStats statics, LatencyStats primaries, LatencyStats vanilla) {
         String v = median(vanilla) + " (pg_ctl start)";
-        rows.add(new Row("compute start to first query, static at an LSN, " + size + ", ms", median(statics), v,
-                ratio(statics.p50Millis(), vanilla.p50Millis()), ""));
-        rows.add(new Row("compute start to first query, primary, " + size + ", ms", median(primaries), v,
-                ratio(primaries.p50Millis(), vanilla.p50Millis()), ""));
+        rows.add(new Row(
+                "compute start to first query, static at an LSN, " + size + ", ms",
+                median(statics),
+                v,
+                ratio(statics.p50Millis(), vanilla.p50Millis()),
+                ""));
+        rows.add(new Row(
+                "compute start to first query, primary, " + size + ", ms",
+                median(primaries),
+                v,
+                ratio(primaries.p50Millis(), vanilla.p50Millis()),
+                ""));
+    }
+
+    synchronized void baseBackup(String size, LatencyStats fetches, long bytes) {
+        rows.add(new Row(
+                String.format(
+                        "  of which: base backup fetch + unpack (%.0f MiB on disk), %s, ms", bytes / 1048576.0, size),
+                median(fetches),
+                "-",
+                "",
+                ""));
     }
 
     synchronized void ingest(
@@ -71,16 +89,26 @@ final class StorageReport {
                 mb, commitSeconds, ingestedSeconds, ingestedSeconds - commitSeconds, maxLagBytes / 1048576.0));
     }
 
-    synchronized void getPages(String size, long firstNanos, LatencyStats steady, LatencyStats pread,
-            LatencyStats rawPage) {
-        rows.add(new Row("GetPage first read at a new LSN (materialises a snapshot), " + size + ", ms",
-                String.format("%.1f", firstNanos / 1e6), "-", "", ""));
-        rows.add(new Row("GetPage p50, random block, " + size + ", ms", ms(steady.p50Millis()),
+    synchronized void getPages(
+            String size, long firstNanos, LatencyStats steady, LatencyStats pread, LatencyStats rawPage) {
+        rows.add(new Row(
+                "GetPage first read at a new LSN (materialises a snapshot), " + size + ", ms",
+                String.format("%.1f", firstNanos / 1e6),
+                "-",
+                "",
+                ""));
+        rows.add(new Row(
+                "GetPage p50, random block, " + size + ", ms",
+                ms(steady.p50Millis()),
                 ms(pread.p50Millis()) + " pread; " + ms(rawPage.p50Millis()) + " get_raw_page",
-                ratio(steady.p50Millis(), rawPage.p50Millis()) + " of get_raw_page", ""));
-        rows.add(new Row("GetPage p99, random block, " + size + ", ms", ms(steady.p99Millis()),
+                ratio(steady.p50Millis(), rawPage.p50Millis()) + " of get_raw_page",
+                ""));
+        rows.add(new Row(
+                "GetPage p99, random block, " + size + ", ms",
+                ms(steady.p99Millis()),
                 ms(pread.p99Millis()) + " pread; " + ms(rawPage.p99Millis()) + " get_raw_page",
-                ratio(steady.p99Millis(), rawPage.p99Millis()) + " of get_raw_page", ""));
+                ratio(steady.p99Millis(), rawPage.p99Millis()) + " of get_raw_page",
+                ""));
         notes.add("GetPage: " + steady.count() + " reads of one block each on one GetPages stream, one at a time,"
                 + " after 200 unmeasured; vanilla: pread of the table's file (descriptors kept open) and"
                 + " `select get_raw_page(...)` over one JDBC connection, the same number of random blocks");
@@ -92,8 +120,17 @@ final class StorageReport {
         out.append("| measurement | xenon | vanilla | xenon / vanilla | aim |\n");
         out.append("|---|---:|---:|---:|---|\n");
         for (Row r : rows) {
-            out.append("| ").append(r.measurement).append(" | ").append(r.xenon).append(" | ").append(r.vanilla)
-                    .append(" | ").append(r.ratio).append(" | ").append(r.aim).append(" |\n");
+            out.append("| ")
+                    .append(r.measurement)
+                    .append(" | ")
+                    .append(r.xenon)
+                    .append(" | ")
+                    .append(r.vanilla)
+                    .append(" | ")
+                    .append(r.ratio)
+                    .append(" | ")
+                    .append(r.aim)
+                    .append(" |\n");
         }
         out.append('\n');
         for (String note : notes) {
