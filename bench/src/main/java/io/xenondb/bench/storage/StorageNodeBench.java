@@ -172,46 +172,23 @@ public final class StorageNodeBench {
         log("branches of " + size + ": at an LSN " + LatencyStats.of(atLsn) + "; at the tip " + LatencyStats.of(atTip));
     }
 
-    /** Static and primary compute starts, and vanilla restarts, at the current size; the primary is replaced. */
+    /**
+     * Static and primary compute starts, and vanilla restarts, at the current size; the primary is replaced. Then
+     * static starts again after a CHECKPOINT on the primary: an image's base backup carries the WAL from the
+     * primary's last checkpoint (its redo point), which the compute replays when it starts.
+     */
     private void computeStarts() throws SQLException {
         String size = sizeLabel();
-        caughtUp();
-        long t = System.nanoTime();
-        client().checkpoint(tenant, main);
-        report.note("image at the tip (checkpoint) of %s: %.1f s", size, seconds(t));
-        Lsn lsn = client().timelineInfo(tenant, main).lastRecordLsn();
+        Lsn lsn = image(size);
         long vanillaRel = vanillaSql.number("select pg_relation_size('" + DataSet.TABLE + "')");
+        LatencyStats statics = staticStarts(lsn, vanillaRel);
+        BaseBackups backups = fetchBaseBackups(lsn);
 
-        long[] statics = new long[options.repeat()];
-        for (int i = 0; i < statics.length; i++) {
-            t = System.nanoTime();
-            Compute compute = cluster.readOnly(tenant, main, lsn);
-            Sql sql = sql(compute);
-            sql.firstQuery();
-            statics[i] = System.nanoTime() - t;
-            checkSameRelation(sql, vanillaRel);
-            cluster.destroy(compute);
-        }
-        long[] fetches = new long[options.repeat()];
-        long backupBytes = 0;
-        ManagedChannel channel = WalNodeChannels.open(cluster.storageGrpc());
-        try {
-            for (int i = 0; i < fetches.length; i++) {
-                Path dir = runDir.resolve("basebackup-" + i);
-                t = System.nanoTime();
-                BasebackupFetcher.fetch(channel, tenant, main, lsn, dir, TIMEOUT);
-                fetches[i] = System.nanoTime() - t;
-                backupBytes = Files2.size(dir);
-                Files2.delete(dir);
-            }
-        } finally {
-            WalNodeChannels.close(channel, Duration.ofSeconds(2));
-        }
         long[] primaries = new long[options.repeat()];
         for (int i = 0; i < primaries.length; i++) {
             cluster.destroy(primary);
             primary = null;
-            t = System.nanoTime();
+            long t = System.nanoTime();
             primary = cluster.primary(tenant, main);
             xenon().firstQuery();
             primaries[i] = System.nanoTime() - t;
@@ -220,15 +197,75 @@ public final class StorageNodeBench {
         long[] vanillas = new long[options.repeat()];
         for (int i = 0; i < vanillas.length; i++) {
             vanilla.stop(StopMode.FAST, TIMEOUT);
-            t = System.nanoTime();
+            long t = System.nanoTime();
             vanilla.start(vanillaPort, TIMEOUT);
             vanillaSql.firstQuery();
             vanillas[i] = System.nanoTime() - t;
         }
-        report.computeStarts(size, LatencyStats.of(statics), LatencyStats.of(primaries), LatencyStats.of(vanillas));
-        report.baseBackup(size, LatencyStats.of(fetches), backupBytes);
-        log("compute starts at " + size + ": static " + LatencyStats.of(statics) + "; primary "
-                + LatencyStats.of(primaries) + "; vanilla " + LatencyStats.of(vanillas));
+        report.computeStarts(size, statics, LatencyStats.of(primaries), LatencyStats.of(vanillas));
+        report.baseBackup(size, backups.times, backups.bytes, backups.walBytes);
+        log("compute starts at " + size + ": static " + statics + "; primary " + LatencyStats.of(primaries)
+                + "; vanilla " + LatencyStats.of(vanillas) + "; base backups " + backups.times);
+
+        xenon().execute("checkpoint");
+        Lsn fresh = image(size + " after a CHECKPOINT on the primary");
+        LatencyStats freshStatics = staticStarts(fresh, vanillaRel);
+        BaseBackups freshBackups = fetchBaseBackups(fresh);
+        report.checkpointedStarts(
+                size,
+                freshStatics,
+                LatencyStats.of(vanillas),
+                freshBackups.times,
+                freshBackups.bytes,
+                freshBackups.walBytes);
+        log("after a CHECKPOINT on the primary: static " + freshStatics + "; base backups " + freshBackups.times);
+    }
+
+    /** An image at the tip (the storage node's checkpoint), timed; its LSN. */
+    private Lsn image(String label) throws SQLException {
+        caughtUp();
+        long t = System.nanoTime();
+        client().checkpoint(tenant, main);
+        report.note("image at the tip (storage node checkpoint), %s: %.1f s", label, seconds(t));
+        return client().timelineInfo(tenant, main).lastRecordLsn();
+    }
+
+    private LatencyStats staticStarts(Lsn lsn, long vanillaRel) throws SQLException {
+        long[] statics = new long[options.repeat()];
+        for (int i = 0; i < statics.length; i++) {
+            long t = System.nanoTime();
+            Compute compute = cluster.readOnly(tenant, main, lsn);
+            Sql sql = sql(compute);
+            sql.firstQuery();
+            statics[i] = System.nanoTime() - t;
+            checkSameRelation(sql, vanillaRel);
+            cluster.destroy(compute);
+        }
+        return LatencyStats.of(statics);
+    }
+
+    private record BaseBackups(LatencyStats times, long bytes, long walBytes) {}
+
+    /** Fetches and unpacks the base backup at {@code lsn} (what a compute start does first), timed. */
+    private BaseBackups fetchBaseBackups(Lsn lsn) {
+        long[] fetches = new long[options.repeat()];
+        long bytes = 0;
+        long walBytes = 0;
+        ManagedChannel channel = WalNodeChannels.open(cluster.storageGrpc());
+        try {
+            for (int i = 0; i < fetches.length; i++) {
+                Path dir = runDir.resolve("basebackup-" + i);
+                long t = System.nanoTime();
+                BasebackupFetcher.fetch(channel, tenant, main, lsn, dir, TIMEOUT);
+                fetches[i] = System.nanoTime() - t;
+                bytes = Files2.size(dir);
+                walBytes = Files2.size(dir.resolve("pg_wal"));
+                Files2.delete(dir);
+            }
+        } finally {
+            WalNodeChannels.close(channel, Duration.ofSeconds(2));
+        }
+        return new BaseBackups(LatencyStats.of(fetches), bytes, walBytes);
     }
 
     private void checkSameRelation(Sql xenon, long vanillaBytes) throws SQLException {
