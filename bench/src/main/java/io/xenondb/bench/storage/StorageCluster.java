@@ -1,5 +1,6 @@
 package io.xenondb.bench.storage;
 
+import io.xenondb.bench.BenchJvm;
 import io.xenondb.compute.start.Compute;
 import io.xenondb.compute.walproposer.WalNodeEndpoint;
 import io.xenondb.pgruntime.FreePorts;

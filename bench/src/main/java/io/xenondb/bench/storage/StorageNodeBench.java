@@ -293,6 +293,7 @@ public final class StorageNodeBench {
             awaitIngested(end);
         } finally {
             sampler.stop();
+            sampler.writeCsv(runDir.resolve("ingest-lag.csv"));
         }
         long t2 = System.nanoTime();
         Lsn vanillaStart = vanillaSql.walEnd();

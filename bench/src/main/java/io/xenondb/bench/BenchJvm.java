@@ -1,4 +1,4 @@
-package io.xenondb.bench.storage;
+package io.xenondb.bench;
 
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
  * start-ups, which would make the benchmark measure a slower build of the services than they would run. Output
  * goes to a log file; stopped only by its own handle.
  */
-final class BenchJvm implements AutoCloseable {
+public final class BenchJvm implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path log;
     private Process process;
 
-    BenchJvm(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
+    /** Not started yet; {@code jvmOptions} come after the defaults (serial GC, native access). */
+    public BenchJvm(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
         this.name = name;
         this.log = log;
         List<String> c = new ArrayList<>(List.of(
@@ -38,7 +39,7 @@ final class BenchJvm implements AutoCloseable {
         this.command = List.copyOf(c);
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             process = new ProcessBuilder(command)
@@ -52,7 +53,7 @@ final class BenchJvm implements AutoCloseable {
     }
 
     /** Waits until the process accepts TCP connections on 127.0.0.1:{@code port}; fails early if it exits. */
-    void awaitPort(int port, Duration timeout) {
+    public void awaitPort(int port, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Process p;
@@ -71,12 +72,17 @@ final class BenchJvm implements AutoCloseable {
                             ErrorCode.UNAVAILABLE,
                             name + " not serving on port " + port + " within " + timeout + "; see " + log);
                 }
-                Sleep.millis(100);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new XenonException(ErrorCode.UNAVAILABLE, name + ": interrupted while starting");
+                }
             }
         }
     }
 
-    synchronized long pid() {
+    public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
