@@ -76,7 +76,8 @@ public final class StorageNodeBench {
         Path runDir = options.workDir()
                 .toAbsolutePath()
                 .resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        StorageNodeBench bench = new StorageNodeBench(options, "bench/run-storage " + String.join(" ", args), runDir);
+        StorageNodeBench bench =
+                new StorageNodeBench(options, ("bench/run-storage " + String.join(" ", args)).strip(), runDir);
         running = bench;
         int exit = 0;
         try {
