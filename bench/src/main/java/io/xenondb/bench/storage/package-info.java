@@ -1,0 +1,2 @@
+/** The storage node benchmark: branches, compute starts, WAL ingest and GetPage against vanilla PostgreSQL. */
+package io.xenondb.bench.storage;
