@@ -39,8 +39,12 @@ public final class ServiceDefaults {
         p.put("spring.main.web-application-type", "none");
         p.put("spring.grpc.server.enabled", "false");
         p.put("spring.autoconfigure.exclude", String.join(",", FOREIGN_AUTO_CONFIGURATIONS));
+        // Liveness and readiness groups even outside Kubernetes.
+        p.put("management.endpoint.health.probes.enabled", "true");
+        // A failed start ends with one line from the application's main; Spring's multi-line report is not needed.
         p.put("logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "off");
-        p.put("logging.level.org.springframework.context.support.AbstractApplicationContext", "error");
+        p.put("logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext", "error");
+        p.put("logging.level.org.springframework.boot.autoconfigure.logging.ConditionEvaluationReportLogger", "warn");
         return p;
     }
 
