@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -43,7 +44,9 @@ public final class PageReads {
             throw new XenonException(
                     ErrorCode.INVALID_ARGUMENT, "block_number: none (expected: at least one block number)");
         }
-        return read(tenant, timeline, at, snapshot -> {
+        Function<Timeline, Function<Lsn, Optional<Lsn>>> unchanged = t -> lsn -> t.changes()
+                .pagesUnchangedSince(rel.spcOid(), rel.dbOid(), rel.relNumber(), rel.forkNumber(), blocks, lsn);
+        return read(tenant, timeline, at, unchanged, snapshot -> {
             if (snapshot.relBlocks(rel).isEmpty()) {
                 throw new XenonException(
                         ErrorCode.NOT_FOUND, "relation " + rel + " does not exist at " + snapshot.lsn());
@@ -62,7 +65,9 @@ public final class PageReads {
 
     /** The size of {@code rel} in blocks, or empty if it does not exist. */
     public OptionalLong relBlocks(TenantShardId tenant, TimelineId timeline, ReadAt at, RelTag rel) {
-        return read(tenant, timeline, at, snapshot -> snapshot.relBlocks(rel));
+        Function<Timeline, Function<Lsn, Optional<Lsn>>> unchanged =
+                t -> lsn -> t.changes().relationUnchangedSince(rel.spcOid(), rel.dbOid(), rel.relNumber(), lsn);
+        return read(tenant, timeline, at, unchanged, snapshot -> snapshot.relBlocks(rel));
     }
 
     /** The bytes of database {@code dbOid} as {@code pg_database_size} counts them; NOT_FOUND if absent. */
@@ -110,10 +115,29 @@ public final class PageReads {
     }
 
     private <T> T read(TenantShardId tenantId, TimelineId timelineId, ReadAt at, Function<PageSnapshot, T> reader) {
+        return read(tenantId, timelineId, at, t -> lsn -> Optional.empty(), reader);
+    }
+
+    /**
+     * A read at the resolved LSN L, from a cached snapshot at any LSN down to the oldest the caller's
+     * not_modified_since or the timeline's change index ({@code unchanged}: since when what is read did not
+     * change) allows: a snapshot at S serves L when nothing read changed in (S, L].
+     */
+    private <T> T read(
+            TenantShardId tenantId,
+            TimelineId timelineId,
+            ReadAt at,
+            Function<Timeline, Function<Lsn, Optional<Lsn>>> unchanged,
+            Function<PageSnapshot, T> reader) {
         Tenant tenant = tenants.tenant(tenantId);
         Timeline timeline = tenant.timeline(timelineId);
         ReadPoint point = resolve(timeline, at);
-        return snapshots.read(tenant, timeline, point.oldestUsable(), point.lsn(), reader);
+        Lsn oldest = point.oldestUsable();
+        Optional<Lsn> since = unchanged.apply(timeline).apply(point.lsn());
+        if (since.isPresent() && since.get().isBefore(oldest)) {
+            oldest = since.get();
+        }
+        return snapshots.read(tenant, timeline, oldest, point.lsn(), reader);
     }
 
     ReadPoint resolve(Timeline timeline, ReadAt at) {
@@ -128,13 +152,6 @@ public final class PageReads {
                     ErrorCode.INVALID_ARGUMENT,
                     "read_lsn: request_lsn " + request + " is below not_modified_since_lsn " + notModifiedSince
                             + " (expected: request_lsn >= not_modified_since_lsn)");
-        }
-        Lsn floor = Tenant.oldestBranchPoint(timeline);
-        if (request.isBefore(floor)) {
-            throw new XenonException(
-                    ErrorCode.LSN_NOT_AVAILABLE,
-                    "read_lsn.request_lsn " + request + " of timeline " + timeline.id()
-                            + " is below its oldest readable lsn " + floor);
         }
         Lsn last = timeline.lastRecordLsn();
         Lsn target = notModifiedSince.isAfter(last) ? notModifiedSince : Lsn.min(last, request);

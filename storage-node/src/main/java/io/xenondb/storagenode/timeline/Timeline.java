@@ -8,6 +8,7 @@ import io.xenondb.shared.io.DurableFiles;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.wal.decode.WalStreamDecoder;
 import io.xenondb.shared.wal.record.DecodedRecord;
+import io.xenondb.storagenode.wal.ChangeIndex;
 import io.xenondb.storagenode.wal.HistoryWalSource;
 import io.xenondb.storagenode.wal.RecordIndex;
 import io.xenondb.storagenode.wal.TimelineWal;
@@ -36,6 +37,7 @@ public final class Timeline implements AutoCloseable {
     private final Timeline ancestor;
     private final TimelineWal wal;
     private final RecordIndex index;
+    private final ChangeIndex changes;
     private final LsnWaiters waiters;
     private volatile TimelineMetadata metadata;
     private volatile TimelineState state = TimelineState.Active;
@@ -50,13 +52,15 @@ public final class Timeline implements AutoCloseable {
             TimelineMetadata metadata,
             Timeline ancestor,
             TimelineWal wal,
-            RecordIndex index) {
+            RecordIndex index,
+            ChangeIndex changes) {
         this.tenant = tenant;
         this.dir = dir;
         this.metadata = metadata;
         this.ancestor = ancestor;
         this.wal = wal;
         this.index = index;
+        this.changes = changes;
         this.waiters = new LsnWaiters(wal.end());
     }
 
@@ -92,13 +96,14 @@ public final class Timeline implements AutoCloseable {
         TimelineMetadata metadata = readMetadata(dir);
         TimelineWal wal = TimelineWal.open(dir.resolve(WAL_DIR), metadata.walStartLsn(), metadata.diskConsistentLsn());
         RecordIndex index = new RecordIndex(metadata.walStartLsn());
-        Lsn end = reindex(wal, index, metadata.walStartLsn(), metadata.diskConsistentLsn());
+        ChangeIndex changes = new ChangeIndex(metadata.walStartLsn());
+        Lsn end = reindex(wal, index, changes, metadata.walStartLsn(), metadata.diskConsistentLsn());
         if (!end.equals(metadata.diskConsistentLsn())) {
             wal.close();
             throw new IOException("timeline " + dir + ": its WAL decodes to " + end + ", but disk_consistent_lsn is "
                     + metadata.diskConsistentLsn());
         }
-        return new Timeline(tenant, dir, metadata, ancestor, wal, index);
+        return new Timeline(tenant, dir, metadata, ancestor, wal, index, changes);
     }
 
     /** Reads the metadata file of the timeline in {@code dir}. */
@@ -110,7 +115,8 @@ public final class Timeline implements AutoCloseable {
      * Rebuilds the records index from the WAL on disk; returns the end of the last record. Segments GC removed
      * inside the WAL are skipped: decoding starts again at the next segment present.
      */
-    private static Lsn reindex(TimelineWal wal, RecordIndex index, Lsn start, Lsn end) throws IOException {
+    private static Lsn reindex(TimelineWal wal, RecordIndex index, ChangeIndex changes, Lsn start, Lsn end)
+            throws IOException {
         WalStreamDecoder decoder = new WalStreamDecoder(start);
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
         Lsn last = start;
@@ -118,6 +124,7 @@ public final class Timeline implements AutoCloseable {
             long segNo = pos.segmentNumber();
             Lsn segEnd = Lsn.ofSegment(segNo + 1, Lsn.WAL_SEGMENT_SIZE);
             if (!wal.hasSegment(segNo)) {
+                changes.unknownBefore(Lsn.min(segEnd, end));
                 pos = segEnd;
                 decoder = new WalStreamDecoder(segEnd);
                 continue;
@@ -130,6 +137,7 @@ public final class Timeline implements AutoCloseable {
             while (decoder.hasRecord()) {
                 DecodedRecord record = decoder.poll();
                 index.add(record);
+                changes.add(record);
                 last = record.endLsn();
             }
         }
@@ -244,6 +252,11 @@ public final class Timeline implements AutoCloseable {
         return recordsIngested.get();
     }
 
+    /** Where this timeline's own WAL last changed each page, relation and database. */
+    public ChangeIndex changes() {
+        return changes;
+    }
+
     /** The index of this timeline's own records. */
     public RecordIndex index() {
         return index;
@@ -337,6 +350,7 @@ public final class Timeline implements AutoCloseable {
                 while (decoder.hasRecord()) {
                     DecodedRecord record = decoder.poll();
                     index.add(record);
+                    changes.add(record);
                     recordsIngested.incrementAndGet();
                     last = record.endLsn();
                 }

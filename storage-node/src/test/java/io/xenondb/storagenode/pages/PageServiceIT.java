@@ -103,6 +103,9 @@ class PageServiceIT {
     private static PageServiceGrpc.PageServiceStub asyncStub;
     private static Lsn afterInserts; // no image here
     private static Lsn imageLsn; // an image here
+    private static Lsn afterUpdate; // between the two: only t changed since afterInserts
+    private static RelTagBuilder quiet; // a table nothing touches after afterInserts
+    private static RelTagBuilder busy; // t, which the update changes
 
     @BeforeAll
     static void bootstrapWriteAndIngest() throws Exception {
@@ -148,8 +151,15 @@ class PageServiceIT {
                     Statement s = c.createStatement()) {
                 s.execute("create table t (id int primary key, pad text)");
                 s.execute("insert into t select g, repeat(md5(g::text), 4) from generate_series(1, 3000) g");
+                s.execute("create table quiet (id int)");
+                s.execute("insert into quiet select g from generate_series(1, 100) g");
+                long db = Long.parseLong(queryText(s, "select oid from pg_database where datname = 'app'"));
+                quiet = new RelTagBuilder(
+                        1663, db, Long.parseLong(queryText(s, "select pg_relation_filenode('quiet')")), 0);
+                busy = new RelTagBuilder(1663, db, Long.parseLong(queryText(s, "select pg_relation_filenode('t')")), 0);
                 afterInserts = Lsn.parse(queryText(s, "select pg_current_wal_insert_lsn()"));
                 s.execute("update t set pad = 'changed' where id % 7 = 0");
+                afterUpdate = Lsn.parse(queryText(s, "select pg_current_wal_insert_lsn()"));
                 s.execute("delete from t where id % 11 = 0");
                 s.execute("insert into t select g, 'late' from generate_series(3001, 3500) g");
             }
@@ -223,6 +233,38 @@ class PageServiceIT {
         compareWithCompute(imageLsn, "image");
         // The snapshot is kept: a second read at the LSN needs no recovery.
         assertThat(snapshots.keys()).contains(new PageSnapshot.Key(TENANT, TIMELINE, imageLsn));
+    }
+
+    /**
+     * The change index: a read at a later LSN of pages nothing touched since a cached snapshot is served from that
+     * snapshot (no new recovery); a read of a page that did change makes a snapshot at the LSN.
+     */
+    @Test
+    void pagesUnchangedSinceACachedSnapshotAreServedFromIt() throws Exception {
+        List<GetPageResponse> atInserts = getPages(List.of(GetPageRequest.newBuilder()
+                .setRequestId(RequestID.newBuilder().setId(901))
+                .setReadLsn(readLsn(afterInserts))
+                .setRel(quiet.proto())
+                .addBlockNumber(0)
+                .build()));
+        PageSnapshot.Key later = new PageSnapshot.Key(TENANT, TIMELINE, afterUpdate);
+        List<GetPageResponse> atUpdate = getPages(List.of(GetPageRequest.newBuilder()
+                .setRequestId(RequestID.newBuilder().setId(902))
+                .setReadLsn(readLsn(afterUpdate))
+                .setRel(quiet.proto())
+                .addBlockNumber(0)
+                .build()));
+        assertThat(snapshots.keys()).doesNotContain(later);
+        assertThat(atUpdate.getFirst().getPage(0).getImage())
+                .isEqualTo(atInserts.getFirst().getPage(0).getImage());
+
+        getPages(List.of(GetPageRequest.newBuilder()
+                .setRequestId(RequestID.newBuilder().setId(903))
+                .setReadLsn(readLsn(afterUpdate))
+                .setRel(busy.proto())
+                .addBlockNumber(0)
+                .build()));
+        assertThat(snapshots.keys()).contains(later);
     }
 
     @Test
