@@ -3,6 +3,7 @@ package io.xenondb.storagenode.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xenondb.pgruntime.PostgresBinaries;
 import io.xenondb.service.http.HttpErrorHandler;
+import io.xenondb.service.spring.ServiceEndpoints;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.grpc.PageService;
@@ -130,8 +131,8 @@ public class StorageNodeConfiguration {
     }
 
     @Bean
-    StorageNodeEndpoints storageNodeEndpoints(StorageNodeProperties properties) {
-        return new StorageNodeEndpoints(properties);
+    ServiceEndpoints storageNodeEndpoints(StorageNodeProperties properties) {
+        return new ServiceEndpoints("page_api.PageService", properties.listenGrpc(), properties.listenHttp());
     }
 
     @Bean

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.xenondb.compute.start.Compute;
-import io.xenondb.shared.client.StorageNodeClient;
 import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.lsn.Lsn;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,40 +18,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 4, "time travel": Neon's test_timetravel and test_lsn_mapping with read-only computes. */
 @Tag("storage-node")
 class TimeTravelIT {
-    private static TestCluster cluster;
-    private static StorageNodeClient client;
-
-    @BeforeAll
-    static void start() {
-        cluster = new TestCluster(Path.of("target/it/timetravel")).start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension("timetravel");
 
     /** Five UPDATE generations, images in between, a storage node restart: each LSN shows only its generation. */
     @Test
     void readOnlyComputesSeeOnlyTheirGeneration() throws Exception {
-        TenantShardId tenant = cluster.attachTenant(TenantConf.defaults());
+        TenantShardId tenant = CLUSTER.cluster().attachTenant(TenantConf.defaults());
         TimelineId main = TimelineId.generate();
-        client.timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
-        Compute compute = cluster.primary(tenant, main);
+        CLUSTER.client().timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
+        Compute compute = CLUSTER.cluster().primary(tenant, main);
         TestCluster.execute(
                 compute,
                 "create extension pageinspect",
@@ -64,15 +45,15 @@ class TimeTravelIT {
             TestCluster.execute(compute, "update foo set gen = " + gen);
             generations.add(TestCluster.currentLsn(compute));
             if (gen % 2 == 0) {
-                client.checkpoint(tenant, main); // some generations have an image at or below them, some not
+                CLUSTER.client().checkpoint(tenant, main); // some generations have an image at or below them, some not
             }
         }
-        cluster.destroy(compute);
-        cluster.storageNode.stop(Duration.ofSeconds(15));
-        cluster.startStorageNode();
+        CLUSTER.cluster().destroy(compute);
+        CLUSTER.cluster().storageNode.stop(Duration.ofSeconds(15));
+        CLUSTER.cluster().startStorageNode();
 
         for (int gen = 1; gen <= 5; gen++) {
-            Compute readOnly = cluster.readOnly(tenant, main, generations.get(gen - 1));
+            Compute readOnly = CLUSTER.cluster().readOnly(tenant, main, generations.get(gen - 1));
             if (gen == 3 || gen == 4) {
                 // Generation 4 has an image at its LSN, 3 has none: pages must be exact either way.
                 samePagesAsTheCompute(tenant, main, readOnly, generations.get(gen - 1));
@@ -82,17 +63,17 @@ class TimeTravelIT {
             assertThatThrownBy(() -> TestCluster.execute(readOnly, "insert into foo values (0, 0)"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("read-only");
-            cluster.destroy(readOnly);
+            CLUSTER.cluster().destroy(readOnly);
         }
     }
 
     /** get_lsn_by_timestamp: future, past and present, and a compute at the answer sees exactly the commits by then. */
     @Test
     void lsnByTimestamp() throws Exception {
-        TenantShardId tenant = cluster.attachTenant(TenantConf.defaults());
+        TenantShardId tenant = CLUSTER.cluster().attachTenant(TenantConf.defaults());
         TimelineId main = TimelineId.generate();
-        client.timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
-        Compute compute = cluster.primary(tenant, main);
+        CLUSTER.client().timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
+        Compute compute = CLUSTER.cluster().primary(tenant, main);
         TestCluster.execute(compute, "create table bar (i int)");
         List<Instant> after = new ArrayList<>();
         try (Connection c = TestCluster.connect(compute);
@@ -104,25 +85,25 @@ class TimeTravelIT {
             }
         }
         Lsn end = TestCluster.currentLsn(compute);
-        Compute waiter = cluster.readOnly(tenant, main, end); // the storage node has ingested it all
-        cluster.destroy(waiter);
+        Compute waiter = CLUSTER.cluster().readOnly(tenant, main, end); // the storage node has ingested it all
+        CLUSTER.cluster().destroy(waiter);
 
         Map<String, Object> future =
-                client.lsnByTimestamp(tenant, main, Instant.now().plus(Duration.ofDays(1)));
+                CLUSTER.client().lsnByTimestamp(tenant, main, Instant.now().plus(Duration.ofDays(1)));
         assertThat(future.get("kind")).isEqualTo("future");
-        Map<String, Object> past = client.lsnByTimestamp(tenant, main, Instant.parse("2000-01-01T00:00:00Z"));
+        Map<String, Object> past = CLUSTER.client().lsnByTimestamp(tenant, main, Instant.parse("2000-01-01T00:00:00Z"));
         assertThat(past.get("kind")).isEqualTo("past");
 
         for (int rows : new int[] {3, 7}) {
-            Map<String, Object> present = client.lsnByTimestamp(tenant, main, after.get(rows - 1));
+            Map<String, Object> present = CLUSTER.client().lsnByTimestamp(tenant, main, after.get(rows - 1));
             assertThat(present.get("kind")).isEqualTo("present");
-            Compute at = cluster.readOnly(tenant, main, Lsn.parse((String) present.get("lsn")));
+            Compute at = CLUSTER.cluster().readOnly(tenant, main, Lsn.parse((String) present.get("lsn")));
             assertThat(TestCluster.count(at, "bar"))
                     .as("rows committed by insert %d", rows)
                     .isEqualTo(rows);
-            cluster.destroy(at);
+            CLUSTER.cluster().destroy(at);
         }
-        cluster.destroy(compute);
+        CLUSTER.cluster().destroy(compute);
     }
 
     /**
@@ -134,7 +115,7 @@ class TimeTravelIT {
             throws Exception {
         try (Connection c = TestCluster.connect(compute);
                 Statement s = c.createStatement();
-                PageClient pages = new PageClient(cluster.storageGrpc, tenant, timeline)) {
+                PageClient pages = new PageClient(CLUSTER.cluster().storageGrpc, tenant, timeline)) {
             for (String relation : new String[] {"foo", "foo_pkey"}) {
                 ResultSet rs = s.executeQuery("select reltablespace, (select oid from pg_database where datname ="
                         + " current_database()), pg_relation_filenode('" + relation + "'), pg_relation_size('"
