@@ -126,6 +126,9 @@ class IncrementalBasebackupIT {
         // Sizes of everything but the WAL (which both carry alike).
         long wholeData = dataBytes(rawTar(tenant, main, target, Lsn.INVALID));
         long incrementalData = dataBytes(rawTar(tenant, main, target, x));
+        System.out.printf(
+                "base backup at %s without WAL: whole %d bytes, incremental since %s %d bytes%n",
+                target, wholeData, x, incrementalData);
         assertThat(wholeData).as("whole base backup without WAL").isGreaterThan(16L << 20);
         assertThat(incrementalData)
                 .as("incremental %d bytes vs whole %d bytes", incrementalData, wholeData)
