@@ -58,6 +58,8 @@ public final class Compute implements AutoCloseable {
      * @param lsn for a static compute the LSN to read at (snapped down to a record boundary by the storage node);
      *     ignored for a primary
      * @param settings PostgreSQL settings on top of the compute's own
+     * @param imageCache optional (null: none): a directory, next to the data directory, where the compute keeps the
+     *     image files it started from, so its next start fetches only what changed since ({@link ImageCache})
      */
     public record Spec(
             TenantShardId tenant,
@@ -69,7 +71,8 @@ public final class Compute implements AutoCloseable {
             int port,
             Path dataDir,
             Map<String, String> settings,
-            Duration timeout) {
+            Duration timeout,
+            Path imageCache) {
         public Spec {
             Objects.requireNonNull(tenant, "tenant");
             Objects.requireNonNull(timeline, "timeline");
@@ -87,6 +90,27 @@ public final class Compute implements AutoCloseable {
             }
         }
 
+        /** A spec without an image cache: every start fetches a whole base backup. */
+        public Spec(
+                TenantShardId tenant,
+                TimelineId timeline,
+                Mode mode,
+                Lsn lsn,
+                List<WalNodeEndpoint> walNodes,
+                ListenAddress storageNode,
+                int port,
+                Path dataDir,
+                Map<String, String> settings,
+                Duration timeout) {
+            this(tenant, timeline, mode, lsn, walNodes, storageNode, port, dataDir, settings, timeout, null);
+        }
+
+        /** This spec with {@code imageCache} as its image cache directory. */
+        public Spec withImageCache(Path imageCache) {
+            return new Spec(
+                    tenant, timeline, mode, lsn, walNodes, storageNode, port, dataDir, settings, timeout, imageCache);
+        }
+
         public TenantTimelineId tenantTimeline() {
             return new TenantTimelineId(tenant.tenantId(), timeline);
         }
@@ -94,13 +118,13 @@ public final class Compute implements AutoCloseable {
 
     private final Spec spec;
     private final PostgresCluster postgres;
-    private final Lsn startLsn;
+    private final BasebackupFetcher.Result basebackup;
     private final WalProposer proposer;
 
-    private Compute(Spec spec, PostgresCluster postgres, Lsn startLsn, WalProposer proposer) {
+    private Compute(Spec spec, PostgresCluster postgres, BasebackupFetcher.Result basebackup, WalProposer proposer) {
         this.spec = spec;
         this.postgres = postgres;
-        this.startLsn = startLsn;
+        this.basebackup = basebackup;
         this.proposer = proposer;
     }
 
@@ -112,13 +136,20 @@ public final class Compute implements AutoCloseable {
         }
         Lsn wanted = spec.mode() == Mode.STATIC ? spec.lsn() : synced.orElse(Lsn.INVALID);
         ManagedChannel channel = WalNodeChannels.open(spec.storageNode());
-        Lsn start;
+        BasebackupFetcher.Result fetched;
         try {
-            start = BasebackupFetcher.fetch(
-                    channel, spec.tenant(), spec.timeline(), wanted, spec.dataDir(), spec.timeout());
+            fetched = BasebackupFetcher.fetch(
+                    channel,
+                    spec.tenant(),
+                    spec.timeline(),
+                    wanted,
+                    spec.dataDir(),
+                    spec.timeout(),
+                    spec.imageCache() == null ? null : new ImageCache(spec.imageCache()));
         } finally {
             WalNodeChannels.close(channel, Duration.ofSeconds(1));
         }
+        Lsn start = fetched.lsn();
         if (synced.isPresent() && !start.equals(synced.get())) {
             throw new XenonException(
                     ErrorCode.INTERNAL,
@@ -148,7 +179,7 @@ public final class Compute implements AutoCloseable {
                 }
                 proposer = WalProposer.start(config, ProposerMetrics.unregistered(spec.tenantTimeline()));
             }
-            return new Compute(spec, postgres, start, proposer);
+            return new Compute(spec, postgres, fetched, proposer);
         } catch (IOException | RuntimeException e) {
             if (proposer != null) {
                 proposer.close();
@@ -219,7 +250,12 @@ public final class Compute implements AutoCloseable {
 
     /** The LSN the compute started at: its base backup's. */
     public Lsn startLsn() {
-        return startLsn;
+        return basebackup.lsn();
+    }
+
+    /** The base backup the compute started from (whole or incremental, its image, its size). */
+    public BasebackupFetcher.Result basebackup() {
+        return basebackup;
     }
 
     public Spec spec() {

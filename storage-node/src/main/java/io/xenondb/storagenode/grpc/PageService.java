@@ -77,9 +77,10 @@ public final class PageService extends ReactorPageServiceGrpc.PageServiceImplBas
             FluxSink<GetBaseBackupResponseChunk> sink) {
         try (ChunkStream chunks = new ChunkStream(sink)) {
             BaseBackupCompression compression = request.getCompression();
+            Lsn since = Lsn.of(request.getSinceImageLsn()); // Xenon's incremental form; 0 = whole
             if (compression == BaseBackupCompression.BASE_BACKUP_COMPRESSION_GZIP) {
                 try (GZIPOutputStream gzip = new GZIPOutputStream(chunks, CHUNK)) {
-                    tenants.basebackup(tenant, timeline, Lsn.of(request.getLsn()), gzip);
+                    tenants.basebackup(tenant, timeline, Lsn.of(request.getLsn()), since, gzip);
                 }
             } else if (compression == BaseBackupCompression.BASE_BACKUP_COMPRESSION_UNKNOWN
                     && request.getCompressionValue() != 0) {
@@ -87,7 +88,7 @@ public final class PageService extends ReactorPageServiceGrpc.PageServiceImplBas
                         ErrorCode.INVALID_ARGUMENT,
                         "compression: " + request.getCompressionValue() + " (expected: NONE or GZIP)");
             } else {
-                tenants.basebackup(tenant, timeline, Lsn.of(request.getLsn()), chunks);
+                tenants.basebackup(tenant, timeline, Lsn.of(request.getLsn()), since, chunks);
             }
             chunks.flush();
             sink.complete();

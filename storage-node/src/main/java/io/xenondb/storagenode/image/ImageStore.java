@@ -266,6 +266,21 @@ public final class ImageStore implements AutoCloseable {
     }
 
     /**
+     * Hands {@code sink} what changed from image {@code from} to image {@code to}: the paths of {@code to}, its
+     * directories, its files that differ (whole) and, for relation files both hold, only the changed blocks.
+     */
+    public void forEachChange(Image from, Image to, ChangeSink sink) {
+        lock.readLock().lock();
+        try {
+            ImageDiff.run(stored(from), stored(to), sink, blob -> blobs.open(PageHash.parse(blob)), this::page);
+        } catch (IOException e) {
+            throw DurableFiles.failure("comparing image " + to.name() + " with " + from.name(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Writes the image as a data directory into {@code targetDir} (absent or empty): directories mode 0700,
      * files 0600, an empty {@code pg_wal/}.
      */

@@ -1,6 +1,7 @@
 package io.xenondb.storagenode.tenant;
 
 import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.shared.basebackup.BasebackupInfo;
 import io.xenondb.shared.client.storagenode.LocationConfig;
 import io.xenondb.shared.client.storagenode.LocationConfigMode;
 import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
@@ -13,6 +14,7 @@ import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.basebackup.BasebackupWriter;
+import io.xenondb.storagenode.image.ChangeSink;
 import io.xenondb.storagenode.image.FileSink;
 import io.xenondb.storagenode.image.Image;
 import io.xenondb.storagenode.ingest.WalNodeDirectory;
@@ -266,25 +268,80 @@ public final class TenantManager implements AutoCloseable {
      * LSN it is at.
      */
     public Lsn basebackup(TenantShardId id, TimelineId timelineId, Lsn requested, OutputStream out) {
+        return basebackup(id, timelineId, requested, Lsn.INVALID, out);
+    }
+
+    /**
+     * Writes the base backup of {@code timeline} at {@code lsn} (see {@link #readLsn}) to {@code out}; returns the
+     * LSN it is at. With a valid {@code sinceImage} (the client holds the image at that LSN of this timeline's
+     * history) only what changed since that image is sent, when this history has an image at exactly that LSN at
+     * or below the one the backup is made from; else the backup is whole and its info file says why.
+     */
+    public Lsn basebackup(TenantShardId id, TimelineId timelineId, Lsn requested, Lsn sinceImage, OutputStream out) {
         Tenant tenant = tenant(id);
         Timeline timeline = tenant.timeline(timelineId);
         Lsn lsn = readLsn(timeline, requested);
         Image image = tenant.imageOf(timeline, lsn)
                 .orElseThrow(() -> new XenonException(
                         ErrorCode.INTERNAL, "no image of timeline " + timelineId + " at or below " + lsn));
+        Optional<Image> base = Optional.empty();
+        String fullReason = "requested";
+        if (sinceImage.isValid()) {
+            // The image a base backup of this timeline at sinceImage was made from: the same walk as any backup.
+            base = sinceImage.isAfter(image.lsn())
+                    ? Optional.empty()
+                    : tenant.imageOf(timeline, sinceImage).filter(i -> i.lsn().equals(sinceImage));
+            fullReason = base.isPresent()
+                    ? null
+                    : sinceImage.isAfter(image.lsn())
+                            ? "image " + sinceImage + " is newer than the image " + image.lsn() + " of this backup"
+                            : "no image at " + sinceImage + " in the history of timeline " + timelineId;
+        }
         try {
             BasebackupWriter writer = new BasebackupWriter(out);
-            tenant.images().forEachFile(image, new FileSink() {
-                @Override
-                public void directory(String path) throws IOException {
-                    writer.directory(path);
-                }
+            if (base.isPresent()) {
+                writer.info(BasebackupInfo.incremental(
+                        lsn,
+                        image.redoLsn(),
+                        image.lsn(),
+                        imageId(image),
+                        base.get().lsn(),
+                        imageId(base.get())));
+                tenant.images().forEachChange(base.get(), image, new ChangeSink() {
+                    @Override
+                    public void paths(List<String> directories, List<String> files) throws IOException {
+                        writer.manifest(directories, files);
+                    }
 
-                @Override
-                public void file(String path, long size, InputStream content) throws IOException {
-                    writer.file(path, size, content);
-                }
-            });
+                    @Override
+                    public void directory(String path) throws IOException {
+                        writer.directory(path);
+                    }
+
+                    @Override
+                    public void file(String path, long size, InputStream content) throws IOException {
+                        writer.file(path, size, content);
+                    }
+
+                    @Override
+                    public void delta(String path, long newSize, int[] blocks, InputStream pages) throws IOException {
+                        writer.delta(path, newSize, blocks, pages);
+                    }
+                });
+            } else {
+                writer.info(BasebackupInfo.full(lsn, image.redoLsn(), image.lsn(), imageId(image), fullReason));
+                tenant.images().forEachFile(image, new FileSink() {
+                    @Override
+                    public void directory(String path) throws IOException {
+                        writer.directory(path);
+                    }
+
+                    @Override
+                    public void file(String path, long size, InputStream content) throws IOException {
+                        writer.file(path, size, content);
+                    }
+                });
+            }
             writer.finish(timeline.history(), image.redoLsn(), lsn);
         } catch (IOException e) {
             throw new XenonException(
@@ -293,6 +350,11 @@ public final class TenantManager implements AutoCloseable {
                     e);
         }
         return lsn;
+    }
+
+    /** Names one stored image: made again at the same LSN (after GC), it gets another creation time. */
+    private static String imageId(Image image) {
+        return image.name() + "@" + image.createdAt().toEpochMilli();
     }
 
     /** Runs GC on one timeline now ({@code do_gc}); {@code horizon} overrides the tenant's gc_horizon. */

@@ -155,7 +155,17 @@ final class TestCluster implements AutoCloseable {
         return compute(tenant, timeline, Compute.Mode.STATIC, lsn);
     }
 
-    private synchronized Compute compute(TenantShardId tenant, TimelineId timeline, Compute.Mode mode, Lsn lsn) {
+    /** A primary that keeps its image files in {@code imageCache} (and starts incrementally from it if it can). */
+    Compute primary(TenantShardId tenant, TimelineId timeline, Path imageCache) {
+        return compute(tenant, timeline, Compute.Mode.PRIMARY, Lsn.INVALID, imageCache);
+    }
+
+    private Compute compute(TenantShardId tenant, TimelineId timeline, Compute.Mode mode, Lsn lsn) {
+        return compute(tenant, timeline, mode, lsn, null);
+    }
+
+    private synchronized Compute compute(
+            TenantShardId tenant, TimelineId timeline, Compute.Mode mode, Lsn lsn, Path imageCache) {
         Path data = dir.resolve("compute-" + (++computeCount));
         Compute compute = Compute.start(
                 binaries(),
@@ -169,7 +179,8 @@ final class TestCluster implements AutoCloseable {
                         FreePorts.allocate(),
                         data,
                         Map.of("shared_buffers", "16MB", "max_connections", "20"),
-                        START));
+                        START,
+                        imageCache));
         computes.add(compute);
         return compute;
     }
