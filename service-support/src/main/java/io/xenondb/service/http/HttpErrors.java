@@ -36,6 +36,8 @@ public final class HttpErrors {
             case CONFLICT -> HttpStatus.CONFLICT;
             case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case PERMISSION_DENIED -> HttpStatus.FORBIDDEN;
             case CORRUPTION, INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -118,6 +118,8 @@ final class JsonHttp implements AutoCloseable {
         }
         ErrorCode code = switch (status) {
             case 400, 405, 406, 411, 413, 415, 422 -> ErrorCode.INVALID_ARGUMENT;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.PERMISSION_DENIED;
             case 404 -> ErrorCode.NOT_FOUND;
             case 409, 412 -> ErrorCode.CONFLICT;
             case 429, 502, 503, 504 -> ErrorCode.UNAVAILABLE;

@@ -20,6 +20,10 @@ public enum ErrorCategory {
     UNAVAILABLE,
     /** Data read from disk or the wire is damaged (HTTP 500, gRPC DATA_LOSS). */
     CORRUPTION,
+    /** No credentials, or credentials that do not verify (HTTP 401, gRPC UNAUTHENTICATED). */
+    UNAUTHENTICATED,
+    /** Valid credentials that do not allow this request (HTTP 403, gRPC PERMISSION_DENIED). */
+    PERMISSION_DENIED,
     /** A bug or an unexpected failure (HTTP 500, gRPC INTERNAL). */
     INTERNAL
 }

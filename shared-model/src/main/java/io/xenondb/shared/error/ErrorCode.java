@@ -11,7 +11,9 @@ public enum ErrorCode {
     WAL_CORRUPT(ErrorCategory.CORRUPTION),
     INTERNAL(ErrorCategory.INTERNAL),
     IMAGE_CORRUPT(ErrorCategory.CORRUPTION),
-    LSN_NOT_AVAILABLE(ErrorCategory.NOT_ACCEPTABLE);
+    LSN_NOT_AVAILABLE(ErrorCategory.NOT_ACCEPTABLE),
+    UNAUTHENTICATED(ErrorCategory.UNAUTHENTICATED),
+    PERMISSION_DENIED(ErrorCategory.PERMISSION_DENIED);
 
     private final ErrorCategory category;
 

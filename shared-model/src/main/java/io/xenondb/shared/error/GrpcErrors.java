@@ -37,6 +37,8 @@ public final class GrpcErrors {
             case NOT_ACCEPTABLE -> Status.Code.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case CORRUPTION -> Status.Code.DATA_LOSS;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case INTERNAL -> Status.Code.INTERNAL;
         };
     }
@@ -91,6 +93,8 @@ public final class GrpcErrors {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> ErrorCode.INVALID_ARGUMENT;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
             case FAILED_PRECONDITION -> ErrorCode.LSN_NOT_AVAILABLE;
+            case UNAUTHENTICATED -> ErrorCode.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
             case ALREADY_EXISTS, ABORTED -> ErrorCode.CONFLICT;
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED -> ErrorCode.UNAVAILABLE;
             default -> ErrorCode.INTERNAL;
