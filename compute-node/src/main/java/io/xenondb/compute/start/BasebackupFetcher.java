@@ -1,7 +1,7 @@
 package io.xenondb.compute.start;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
@@ -51,12 +51,7 @@ public final class BasebackupFetcher {
      * (absent or empty) and returns the LSN it is at.
      */
     public static Lsn fetch(
-            ManagedChannel channel,
-            TenantShardId tenant,
-            TimelineId timeline,
-            Lsn lsn,
-            Path dataDir,
-            Duration timeout) {
+            Channel channel, TenantShardId tenant, TimelineId timeline, Lsn lsn, Path dataDir, Duration timeout) {
         return fetch(channel, tenant, timeline, lsn, dataDir, timeout, null).lsn();
     }
 
@@ -66,7 +61,7 @@ public final class BasebackupFetcher {
      * attempt that fails for any reason (e.g. the server's base image is not the cached one) is retried whole.
      */
     public static Result fetch(
-            ManagedChannel channel,
+            Channel channel,
             TenantShardId tenant,
             TimelineId timeline,
             Lsn lsn,
@@ -91,7 +86,7 @@ public final class BasebackupFetcher {
     }
 
     private static Result fetchOnce(
-            ManagedChannel channel,
+            Channel channel,
             TenantShardId tenant,
             TimelineId timeline,
             Lsn lsn,

@@ -72,7 +72,8 @@ public final class Compute implements AutoCloseable {
             Path dataDir,
             Map<String, String> settings,
             Duration timeout,
-            Path imageCache) {
+            Path imageCache,
+            String storageToken) {
         public Spec {
             Objects.requireNonNull(tenant, "tenant");
             Objects.requireNonNull(timeline, "timeline");
@@ -102,13 +103,41 @@ public final class Compute implements AutoCloseable {
                 Path dataDir,
                 Map<String, String> settings,
                 Duration timeout) {
-            this(tenant, timeline, mode, lsn, walNodes, storageNode, port, dataDir, settings, timeout, null);
+            this(tenant, timeline, mode, lsn, walNodes, storageNode, port, dataDir, settings, timeout, null, null);
         }
 
         /** This spec with {@code imageCache} as its image cache directory. */
         public Spec withImageCache(Path imageCache) {
             return new Spec(
-                    tenant, timeline, mode, lsn, walNodes, storageNode, port, dataDir, settings, timeout, imageCache);
+                    tenant,
+                    timeline,
+                    mode,
+                    lsn,
+                    walNodes,
+                    storageNode,
+                    port,
+                    dataDir,
+                    settings,
+                    timeout,
+                    imageCache,
+                    storageToken);
+        }
+
+        /** This spec with a JWT for the storage node (sent as {@code authorization: Bearer}). */
+        public Spec withStorageToken(String token) {
+            return new Spec(
+                    tenant,
+                    timeline,
+                    mode,
+                    lsn,
+                    walNodes,
+                    storageNode,
+                    port,
+                    dataDir,
+                    settings,
+                    timeout,
+                    imageCache,
+                    token);
         }
 
         public TenantTimelineId tenantTimeline() {
@@ -139,7 +168,7 @@ public final class Compute implements AutoCloseable {
         BasebackupFetcher.Result fetched;
         try {
             fetched = BasebackupFetcher.fetch(
-                    channel,
+                    withToken(channel, spec.storageToken()),
                     spec.tenant(),
                     spec.timeline(),
                     wanted,
@@ -218,6 +247,18 @@ public final class Compute implements AutoCloseable {
         if (wanted < primary) {
             settings.put(name, Integer.toString(primary));
         }
+    }
+
+    /** {@code channel}, sending {@code token} (if any) as {@code authorization: Bearer} on every call. */
+    static io.grpc.Channel withToken(ManagedChannel channel, String token) {
+        if (token == null) {
+            return channel;
+        }
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(
+                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return io.grpc.ClientInterceptors.intercept(
+                channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Whether any of the timeline's WAL nodes holds it (else it is new, and the proposer creates it). */

@@ -158,9 +158,20 @@ public class StorageNodeConfiguration {
     }
 
     @Bean
+    io.xenondb.storagenode.auth.StorageNodeAuth storageNodeAuth(StorageNodeProperties properties, Clock clock) {
+        return new io.xenondb.storagenode.auth.StorageNodeAuth(properties.authKey(), clock);
+    }
+
+    @Bean
+    io.xenondb.storagenode.auth.AuthWebFilter authWebFilter(io.xenondb.storagenode.auth.StorageNodeAuth auth) {
+        return new io.xenondb.storagenode.auth.AuthWebFilter(auth);
+    }
+
+    @Bean
     @org.springframework.grpc.server.GlobalServerInterceptor
-    io.xenondb.storagenode.grpc.PageServiceHeaders pageServiceHeaders() {
-        return new io.xenondb.storagenode.grpc.PageServiceHeaders();
+    io.xenondb.storagenode.grpc.PageServiceHeaders pageServiceHeaders(
+            io.xenondb.storagenode.auth.StorageNodeAuth auth) {
+        return new io.xenondb.storagenode.grpc.PageServiceHeaders(auth);
     }
 
     @Bean

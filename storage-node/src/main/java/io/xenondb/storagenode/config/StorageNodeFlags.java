@@ -46,7 +46,13 @@ public final class StorageNodeFlags {
                             "{local_path='dir'}|{bucket_name=...}",
                             null,
                             "Object storage for uploads and attach (Neon's remote_storage inline table) [default:"
-                                    + " none, nothing uploaded]")));
+                                    + " none, nothing uploaded]"),
+                    Flag.value(
+                            "auth-public-key",
+                            "path",
+                            null,
+                            "Ed25519 public key (PEM) that JWTs must verify with on the API and the page service"
+                                    + " (Neon's auth_validation_public_key_path) [default: none, no auth]")));
 
     private StorageNodeFlags() {}
 }

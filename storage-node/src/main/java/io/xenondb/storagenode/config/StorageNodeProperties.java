@@ -25,7 +25,8 @@ public record StorageNodeProperties(
         @DefaultValue(DEFAULT_BROKER_ENDPOINT) String brokerEndpoint,
         String pgDistribDir,
         @DefaultValue(DEFAULT_WAIT_LSN_TIMEOUT) Duration waitLsnTimeout,
-        String remoteStorage) {
+        String remoteStorage,
+        String authPublicKey) {
     static final String DEFAULT_WORKDIR = ".";
     static final String DEFAULT_LISTEN_HTTP = "127.0.0.1:9898";
     static final String DEFAULT_LISTEN_GRPC = "127.0.0.1:51051";
@@ -44,6 +45,9 @@ public record StorageNodeProperties(
         }
         if (remoteStorage != null && !remoteStorage.isBlank()) {
             RemoteStorageConfig.parse(remoteStorage);
+        }
+        if (authPublicKey != null) {
+            path("auth-public-key", authPublicKey);
         }
         if (listenGrpc.port() != 0 && listenGrpc.equals(listenHttp)) {
             throw invalid("listen-grpc: " + listenGrpc + " (expected: an address other than listen-http)");
@@ -67,6 +71,19 @@ public record StorageNodeProperties(
         return remoteStorage == null || remoteStorage.isBlank()
                 ? Optional.empty()
                 : Optional.of(RemoteStorageConfig.parse(remoteStorage));
+    }
+
+    /** The key tokens must verify with; empty: no authentication (Neon's auth_type Trust). */
+    public Optional<java.security.PublicKey> authKey() {
+        if (authPublicKey == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    io.xenondb.shared.auth.Jwt.publicKey(java.nio.file.Files.readString(Path.of(authPublicKey))));
+        } catch (java.io.IOException e) {
+            throw invalid("auth-public-key: " + authPublicKey + " cannot be read (" + e + ")");
+        }
     }
 
     public ListenAddress brokerAddress() {

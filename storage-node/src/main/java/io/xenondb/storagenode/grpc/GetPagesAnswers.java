@@ -51,7 +51,8 @@ final class GetPagesAnswers {
     /** The in-band status of a typed error, by its category. */
     static GetPageStatusCode status(XenonException e) {
         return switch (e.category()) {
-            case USER_INPUT, CONFLICT, NOT_ACCEPTABLE -> GetPageStatusCode.GET_PAGE_STATUS_CODE_INVALID_REQUEST;
+            case USER_INPUT, CONFLICT, NOT_ACCEPTABLE, UNAUTHENTICATED, PERMISSION_DENIED ->
+                GetPageStatusCode.GET_PAGE_STATUS_CODE_INVALID_REQUEST;
             case NOT_FOUND -> GetPageStatusCode.GET_PAGE_STATUS_CODE_NOT_FOUND;
             case UNAVAILABLE, CORRUPTION, INTERNAL -> GetPageStatusCode.GET_PAGE_STATUS_CODE_INTERNAL_ERROR;
         };

@@ -27,9 +27,39 @@ public final class PageServiceHeaders implements ServerInterceptor {
     private static final Context.Key<String> TIMELINE_KEY = Context.key("neon-timeline-id");
     private static final Context.Key<String> SHARD_KEY = Context.key("neon-shard-id");
 
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final io.xenondb.storagenode.auth.StorageNodeAuth auth;
+
+    /** Headers only, no authentication (tests of the page service alone). */
+    public PageServiceHeaders() {
+        this(new io.xenondb.storagenode.auth.StorageNodeAuth(java.util.Optional.empty(), java.time.Clock.systemUTC()));
+    }
+
+    /** Headers, and the token of every page service call checked with {@code auth}. */
+    public PageServiceHeaders(io.xenondb.storagenode.auth.StorageNodeAuth auth) {
+        this.auth = auth;
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (auth.enabled()
+                && call.getMethodDescriptor().getServiceName() != null
+                && call.getMethodDescriptor().getServiceName().equals("page_api.PageService")) {
+            try {
+                String tenant = headers.get(TENANT);
+                auth.check(
+                        headers.get(AUTHORIZATION),
+                        tenant == null
+                                ? java.util.Optional.empty()
+                                : java.util.Optional.of(TenantId.parse(tenant.strip())));
+            } catch (XenonException e) {
+                call.close(io.xenondb.shared.error.GrpcErrors.toStatus(e).getStatus(), new Metadata());
+                return new ServerCall.Listener<>() {};
+            }
+        }
         Context context = Context.current()
                 .withValue(TENANT_KEY, headers.get(TENANT))
                 .withValue(TIMELINE_KEY, headers.get(TIMELINE))

@@ -21,7 +21,8 @@ class RemoteStorageFlagTest {
                 "http://127.0.0.1:50051",
                 null,
                 Duration.ofSeconds(60),
-                remote);
+                remote,
+                null);
     }
 
     @Test

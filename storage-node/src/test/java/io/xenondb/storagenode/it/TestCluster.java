@@ -180,7 +180,8 @@ final class TestCluster implements AutoCloseable {
                         data,
                         Map.of("shared_buffers", "16MB", "max_connections", "20"),
                         START,
-                        imageCache));
+                        imageCache,
+                        null));
         computes.add(compute);
         return compute;
     }
