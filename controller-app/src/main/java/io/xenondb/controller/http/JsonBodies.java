@@ -23,7 +23,14 @@ final class JsonBodies {
 
     /** The body decoded into {@code type}, which must be present. */
     static <T> Mono<T> read(ServerHttpRequest http, Class<T> type, String expected) {
-        return RequestBodies.required(http, expected).map(text -> STRICT.readValue(text, type));
+        return RequestBodies.required(http, expected).handle((text, sink) -> {
+            T value = STRICT.readValue(text, type);
+            if (value == null) {
+                sink.error(new XenonException(ErrorCode.INVALID_ARGUMENT, "body: null (expected: " + expected + ")"));
+            } else {
+                sink.next(value);
+            }
+        });
     }
 
     /** A tenant id of a path; the unsharded form of a tenant shard id is accepted too. */

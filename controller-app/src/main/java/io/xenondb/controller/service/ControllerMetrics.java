@@ -12,7 +12,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
 /**
- * The controller's Prometheus series, with Neon's names: {@code storage_controller_pageserver_nodes_total},
+ * The controller's Prometheus series, with Neon's names: {@code storage_controller_pageserver_nodes} (a gauge: Prometheus
+ * names only counters {@code _total}, so the seed's {@code ..._nodes_total} is not possible for it),
  * {@code storage_controller_tenant_slots{scheduling}}, {@code storage_controller_reconcile_complete_total{result}},
  * {@code storage_controller_tenant_shards}, {@code storage_controller_reconciler_tasks_active|queued}. Counts of
  * rows are refreshed from the database after every change, so they agree with it after a restart too.
@@ -32,7 +33,7 @@ public final class ControllerMetrics {
 
     public ControllerMetrics(MeterRegistry registry, DatabaseClient database) {
         this.database = database;
-        Gauge.builder("storage_controller_pageserver_nodes_total", nodes, AtomicLong::get)
+        Gauge.builder("storage_controller_pageserver_nodes", nodes, AtomicLong::get)
                 .description("Registered storage nodes")
                 .register(registry);
         Gauge.builder("storage_controller_tenant_shards", shards, AtomicLong::get)
