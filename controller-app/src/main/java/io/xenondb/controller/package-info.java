@@ -1,6 +1,5 @@
 /**
- * Storage controller: admin REST API, durable state, placement, reconciliation, generations.
- *
- * <p>Not built yet: see the open issues. DESIGN.md describes what lands here.
+ * Storage controller (Neon's storcon): admin REST API, durable state in PostgreSQL, placement and generations of
+ * tenant shards on storage nodes.
  */
 package io.xenondb.controller;

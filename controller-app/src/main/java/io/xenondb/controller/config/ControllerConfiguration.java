@@ -1,0 +1,132 @@
+package io.xenondb.controller.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.spi.ConnectionFactory;
+import io.xenondb.controller.db.ControllerDatabase;
+import io.xenondb.controller.db.DatabaseUrl;
+import io.xenondb.controller.nodes.ObservedState;
+import io.xenondb.controller.nodes.StorageNodeHttp;
+import io.xenondb.controller.service.ControllerMetrics;
+import io.xenondb.controller.service.NodeService;
+import io.xenondb.controller.service.StartupReconcile;
+import io.xenondb.controller.service.TenantService;
+import io.xenondb.controller.service.TimelineService;
+import io.xenondb.controller.store.NodeRepository;
+import io.xenondb.controller.store.TenantRepository;
+import io.xenondb.controller.store.TenantShardRepository;
+import io.xenondb.service.http.HttpErrorHandler;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.r2dbc.core.R2dbcEntityTemplate;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/** Wires the controller: its database, the node client, the services and the error mapping. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ControllerProperties.class)
+public class ControllerConfiguration {
+    /** Calls to storage nodes: location_config and timeline creation (initdb runs on bootstrap). */
+    static final Duration NODE_CALL_TIMEOUT = Duration.ofMinutes(2);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    ControllerDatabase controllerDatabase(ControllerProperties properties) {
+        return ControllerDatabase.open(properties.database(), properties.devDataDirPath());
+    }
+
+    /** Closed before the database (it depends on it), so the embedded server stops with no client left. */
+    @Bean(destroyMethod = "dispose")
+    ConnectionPool connectionFactory(ControllerDatabase database) {
+        DatabaseUrl url = database.url();
+        PostgresqlConnectionConfiguration.Builder config = PostgresqlConnectionConfiguration.builder()
+                .host(url.host())
+                .port(url.port())
+                .username(url.user())
+                .database(url.database())
+                .applicationName("storage-controller");
+        if (!url.password().isEmpty()) {
+            config.password(url.password());
+        }
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config.build()))
+                .initialSize(1)
+                .maxSize(10)
+                .maxIdleTime(Duration.ofMinutes(5))
+                .build());
+    }
+
+    @Bean
+    ReactiveTransactionManager transactionManager(ConnectionFactory connectionFactory) {
+        return new R2dbcTransactionManager(connectionFactory);
+    }
+
+    @Bean
+    TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
+        return TransactionalOperator.create(transactionManager);
+    }
+
+    @Bean
+    ObservedState observedState() {
+        return new ObservedState();
+    }
+
+    @Bean
+    StorageNodeHttp storageNodeHttp() {
+        return new StorageNodeHttp(NODE_CALL_TIMEOUT);
+    }
+
+    @Bean
+    ControllerMetrics controllerMetrics(MeterRegistry registry, DatabaseClient databaseClient) {
+        return new ControllerMetrics(registry, databaseClient);
+    }
+
+    @Bean
+    NodeService nodeService(
+            NodeRepository nodes,
+            R2dbcEntityTemplate template,
+            StorageNodeHttp http,
+            ObservedState observed,
+            ControllerMetrics metrics) {
+        return new NodeService(nodes, template, http, observed, metrics);
+    }
+
+    @Bean
+    TenantService tenantService(
+            TenantRepository tenants,
+            TenantShardRepository shards,
+            NodeRepository nodes,
+            R2dbcEntityTemplate template,
+            TransactionalOperator transactions,
+            StorageNodeHttp http,
+            ObservedState observed,
+            ControllerMetrics metrics) {
+        return new TenantService(tenants, shards, nodes, template, transactions, http, observed, metrics);
+    }
+
+    @Bean
+    TimelineService timelineService(TenantService tenants, StorageNodeHttp http, R2dbcEntityTemplate template) {
+        return new TimelineService(tenants, http, template);
+    }
+
+    @Bean(destroyMethod = "close")
+    StartupReconcile startupReconcile(NodeService nodes, ControllerMetrics metrics, Clock clock) {
+        return new StartupReconcile(nodes, metrics, clock);
+    }
+
+    @Bean
+    HttpErrorHandler httpErrorHandler() {
+        return new HttpErrorHandler();
+    }
+}

@@ -1,0 +1,126 @@
+package io.xenondb.controller.nodes;
+
+import io.xenondb.controller.store.NodeRow;
+import io.xenondb.shared.client.storagenode.LocationConfig;
+import io.xenondb.shared.error.ErrorCode;
+import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.id.TenantShardId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reactive calls to storage nodes' management API (Neon's pageserver API). Failures become {@link XenonException}s
+ * that keep the node's {@code msg} and the meaning of its status (400, 404, 406, 409); a node that does not answer,
+ * or answers with a server error, is UNAVAILABLE.
+ */
+public final class StorageNodeHttp {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final WebClient client;
+    private final Duration timeout;
+
+    public StorageNodeHttp(Duration timeout) {
+        this.client = WebClient.builder()
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+        this.timeout = timeout;
+    }
+
+    /** One call; {@code jsonBody} may be null. Any status is an answer; no answer is UNAVAILABLE. */
+    public Mono<NodeAnswer> call(NodeRow node, HttpMethod method, String path, String jsonBody) {
+        WebClient.RequestBodySpec request = client.method(method).uri(node.httpBase() + path);
+        WebClient.RequestHeadersSpec<?> spec = jsonBody == null
+                ? request
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
+        return spec.exchangeToMono(response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(body -> new NodeAnswer(response.statusCode().value(), body)))
+                .timeout(timeout)
+                .onErrorMap(
+                        e -> e instanceof WebClientRequestException || e instanceof TimeoutException,
+                        e -> new XenonException(
+                                ErrorCode.UNAVAILABLE,
+                                "storage node " + node.nodeId() + " at " + node.httpBase() + " did not answer " + method
+                                        + " " + path + ": " + e.getMessage(),
+                                e));
+    }
+
+    /** A call that must succeed: its body, or the node's failure as a typed error. */
+    public Mono<String> expectSuccess(NodeRow node, HttpMethod method, String path, String jsonBody) {
+        return call(node, method, path, jsonBody).map(answer -> {
+            if (!answer.isSuccess()) {
+                throw failure(node, answer);
+            }
+            return answer.body();
+        });
+    }
+
+    /** {@code PUT /v1/tenant/{id}/location_config}. */
+    public Mono<Void> locationConfig(NodeRow node, TenantShardId shard, LocationConfig config) {
+        return expectSuccess(
+                        node,
+                        HttpMethod.PUT,
+                        "/v1/tenant/" + shard + "/location_config",
+                        JSON.writeValueAsString(config))
+                .then();
+    }
+
+    /** {@code GET /v1/location_config}: every tenant shard the node holds and how. */
+    public Mono<List<Held>> locationConfigs(NodeRow node) {
+        return expectSuccess(node, HttpMethod.GET, "/v1/location_config", null).map(body -> {
+            try {
+                List<Held> held = new ArrayList<>();
+                for (JsonNode pair : JSON.readTree(body).path("tenant_shards")) {
+                    TenantShardId id = TenantShardId.parse(pair.get(0).asString());
+                    held.add(new Held(id, JSON.treeToValue(pair.get(1), LocationConfig.class)));
+                }
+                return held;
+            } catch (JacksonException | XenonException | NullPointerException e) {
+                throw new XenonException(
+                        ErrorCode.UNAVAILABLE,
+                        "storage node " + node.nodeId() + " answered GET /v1/location_config with an unreadable body: "
+                                + e.getMessage());
+            }
+        });
+    }
+
+    /** A tenant shard a node holds. */
+    public record Held(TenantShardId shard, LocationConfig config) {}
+
+    /** The typed error a node's failed answer stands for. */
+    public static XenonException failure(NodeRow node, NodeAnswer answer) {
+        String msg = null;
+        try {
+            JsonNode parsed = JSON.readTree(answer.body()).get("msg");
+            if (parsed != null && parsed.isString()) {
+                msg = parsed.asString();
+            }
+        } catch (JacksonException e) {
+            // not the {"msg"} form: the status says enough
+        }
+        String text = "storage node " + node.nodeId() + ": "
+                + (msg != null ? msg : "HTTP " + answer.status() + " " + shown(answer.body()));
+        ErrorCode code = switch (answer.status()) {
+            case 400, 405, 411, 413, 415, 422 -> ErrorCode.INVALID_ARGUMENT;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 406 -> ErrorCode.LSN_NOT_AVAILABLE;
+            case 409, 412 -> ErrorCode.CONFLICT;
+            default -> ErrorCode.UNAVAILABLE;
+        };
+        return new XenonException(code, text);
+    }
+
+    private static String shown(String body) {
+        return body.length() <= 200 ? body : body.substring(0, 200) + "...";
+    }
+}
