@@ -11,6 +11,7 @@ import io.xenondb.proto.pageapi.GetBaseBackupResponseChunk;
 import io.xenondb.proto.pageapi.PageServiceGrpc;
 import io.xenondb.shared.basebackup.BasebackupInfo;
 import io.xenondb.shared.basebackup.IncrementalFormat;
+import io.xenondb.shared.client.PageServiceHeaders;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.GrpcErrors;
 import io.xenondb.shared.error.XenonException;
@@ -94,14 +95,7 @@ public final class BasebackupFetcher {
             Duration timeout,
             ImageCache cache,
             Optional<ImageCache.State> held) {
-        Metadata headers = new Metadata();
-        headers.put(
-                Metadata.Key.of("neon-tenant-id", Metadata.ASCII_STRING_MARSHALLER),
-                tenant.tenantId().toString());
-        headers.put(
-                Metadata.Key.of("neon-shard-id", Metadata.ASCII_STRING_MARSHALLER),
-                tenant.shard().toString());
-        headers.put(Metadata.Key.of("neon-timeline-id", Metadata.ASCII_STRING_MARSHALLER), timeline.toString());
+        Metadata headers = PageServiceHeaders.of(tenant, timeline);
         try {
             Iterator<GetBaseBackupResponseChunk> chunks = PageServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))

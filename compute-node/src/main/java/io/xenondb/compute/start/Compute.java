@@ -168,7 +168,7 @@ public final class Compute implements AutoCloseable {
         BasebackupFetcher.Result fetched;
         try {
             fetched = BasebackupFetcher.fetch(
-                    withToken(channel, spec.storageToken()),
+                    io.xenondb.shared.client.PageServiceHeaders.withToken(channel, spec.storageToken()),
                     spec.tenant(),
                     spec.timeline(),
                     wanted,
@@ -247,18 +247,6 @@ public final class Compute implements AutoCloseable {
         if (wanted < primary) {
             settings.put(name, Integer.toString(primary));
         }
-    }
-
-    /** {@code channel}, sending {@code token} (if any) as {@code authorization: Bearer} on every call. */
-    static io.grpc.Channel withToken(ManagedChannel channel, String token) {
-        if (token == null) {
-            return channel;
-        }
-        io.grpc.Metadata headers = new io.grpc.Metadata();
-        headers.put(
-                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return io.grpc.ClientInterceptors.intercept(
-                channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Whether any of the timeline's WAL nodes holds it (else it is new, and the proposer creates it). */

@@ -76,6 +76,9 @@ public final class TenantManager implements AutoCloseable {
     private volatile boolean uploading;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tenant-ticker").daemon().factory());
+    // Images take seconds (a PostgreSQL replays WAL): they run here, never delaying ingest's ticks.
+    private final ScheduledExecutorService imager = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("tenant-images").daemon().factory());
 
     public TenantManager(
             NodeId nodeId,
@@ -113,7 +116,7 @@ public final class TenantManager implements AutoCloseable {
         long tick = settings.ingest().retry().toMillis();
         ticker.scheduleWithFixedDelay(this::tickReceivers, tick, tick, TimeUnit.MILLISECONDS);
         long check = settings.imageCheckInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::checkImages, check, check, TimeUnit.MILLISECONDS);
+        imager.scheduleWithFixedDelay(this::checkImages, check, check, TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::periodicGc, 10, 10, TimeUnit.SECONDS);
         LOG.info("storage node {}: {} tenant shard(s) loaded from {}", nodeId, tenants.size(), tenantsDir);
     }
@@ -349,7 +352,27 @@ public final class TenantManager implements AutoCloseable {
                     "writing the base backup of " + timelineId + " at " + lsn + " failed: " + e,
                     e);
         }
+        imageForReadsAt(tenant, timeline, image, lsn);
         return lsn;
+    }
+
+    /**
+     * A read at {@code lsn} had to replay more WAL than checkpoint_distance from the newest image below it: no
+     * image covers that LSN well, so one is made there in the background (DESIGN.md §4), and the next read at or
+     * after it starts from it.
+     */
+    private void imageForReadsAt(Tenant tenant, Timeline timeline, Image used, Lsn lsn) {
+        long threshold = tenant.location().tenantConf().checkpointDistanceOrDefault();
+        if (lsn.minus(used.lsn()) < threshold || !tenant.location().mode().isAttached()) {
+            return;
+        }
+        imager.execute(() -> {
+            try {
+                makeImage(tenant, timeline, lsn, true);
+            } catch (RuntimeException e) {
+                LOG.warn("image of {}/{} at {} for reads failed: {}", tenant.id(), timeline.id(), lsn, e.toString());
+            }
+        });
     }
 
     /** Names one stored image: made again at the same LSN (after GC), it gets another creation time. */
@@ -396,14 +419,15 @@ public final class TenantManager implements AutoCloseable {
     /** Makes an image of {@code timeline} at its tip now, unless its newest image is already there. */
     public Optional<Image> checkpoint(TenantShardId id, TimelineId timelineId) {
         Tenant tenant = tenant(id);
-        return makeImage(tenant, tenant.timeline(timelineId), true);
+        Timeline timeline = tenant.timeline(timelineId);
+        return makeImage(tenant, timeline, timeline.lastRecordLsn(), true);
     }
 
     /**
-     * Makes an image at the timeline's tip: when asked ({@code force}), after any image being made now; else only
-     * if none is being made and the WAL since the newest image passed checkpoint_distance.
+     * Makes an image of the timeline at {@code target}: when asked ({@code force}), after any image being made
+     * now; else only if none is being made and the WAL since the newest image passed checkpoint_distance.
      */
-    private Optional<Image> makeImage(Tenant tenant, Timeline timeline, boolean force) {
+    private Optional<Image> makeImage(Tenant tenant, Timeline timeline, Lsn target, boolean force) {
         java.util.concurrent.locks.ReentrantLock lock =
                 imaging.computeIfAbsent(timeline, t -> new java.util.concurrent.locks.ReentrantLock());
         if (force) {
@@ -412,7 +436,6 @@ public final class TenantManager implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            Lsn target = timeline.lastRecordLsn();
             Image base = tenant.imageOf(timeline, target)
                     .orElseThrow(() -> new XenonException(
                             ErrorCode.INTERNAL, "no image of timeline " + timeline.id() + " to start a replay from"));
@@ -442,7 +465,7 @@ public final class TenantManager implements AutoCloseable {
             }
             for (Timeline timeline : tenant.timelines()) {
                 try {
-                    makeImage(tenant, timeline, false);
+                    makeImage(tenant, timeline, timeline.lastRecordLsn(), false);
                 } catch (RuntimeException e) {
                     LOG.warn("image of {}/{} failed: {}", tenant.id(), timeline.id(), e.toString(), e);
                 }
@@ -487,6 +510,7 @@ public final class TenantManager implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        imager.shutdownNow();
         receivers.values().forEach(WalReceiver::close);
         receivers.clear();
         tenants.values().forEach(Tenant::close);

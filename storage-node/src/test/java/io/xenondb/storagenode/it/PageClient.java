@@ -29,14 +29,7 @@ public final class PageClient implements AutoCloseable {
 
     public PageClient(ListenAddress address, TenantShardId tenant, TimelineId timeline) {
         this.channel = WalNodeChannels.open(address);
-        Metadata headers = new Metadata();
-        headers.put(
-                Metadata.Key.of("neon-tenant-id", Metadata.ASCII_STRING_MARSHALLER),
-                tenant.tenantId().toString());
-        headers.put(
-                Metadata.Key.of("neon-shard-id", Metadata.ASCII_STRING_MARSHALLER),
-                tenant.shard().toString());
-        headers.put(Metadata.Key.of("neon-timeline-id", Metadata.ASCII_STRING_MARSHALLER), timeline.toString());
+        Metadata headers = io.xenondb.shared.client.PageServiceHeaders.of(tenant, timeline);
         this.blocking = PageServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.async =

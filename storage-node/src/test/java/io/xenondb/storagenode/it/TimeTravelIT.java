@@ -107,6 +107,53 @@ class TimeTravelIT {
     }
 
     /**
+     * "An image is made when a read needs an LSN no image covers": a base backup that replays more than
+     * checkpoint_distance of WAL leaves an image at its LSN, and the next one there starts from it.
+     */
+    @Test
+    void aReadFarFromEveryImageLeavesAnImageThere() throws Exception {
+        TenantShardId tenant = CLUSTER.cluster().attachTenant(TenantConf.defaults()); // no image before 256 MiB
+        TimelineId main = TimelineId.generate();
+        CLUSTER.client().timelineCreate(tenant, TimelineCreateRequest.bootstrap(main));
+        Compute compute = CLUSTER.cluster().primary(tenant, main);
+        TestCluster.execute(
+                compute,
+                "create table far (i int, pad text)",
+                "insert into far select g, repeat('f', 100) from generate_series(1, 30000) g");
+        Lsn middle = TestCluster.currentLsn(compute);
+        TestCluster.execute(compute, "insert into far select g, repeat('g', 100) from generate_series(1, 10000) g");
+        CLUSTER.cluster().destroy(CLUSTER.cluster().readOnly(tenant, main, TestCluster.currentLsn(compute)));
+        // From now on 1 MiB of WAL is far: the images the node makes by itself are at the tip, not in the middle.
+        CLUSTER.client()
+                .locationConfig(
+                        tenant,
+                        new io.xenondb.shared.client.storagenode.LocationConfig(
+                                io.xenondb.shared.client.storagenode.LocationConfigMode.AttachedSingle,
+                                1L,
+                                null,
+                                0,
+                                0,
+                                null,
+                                new TenantConf(1L << 20, null, null, null, null)));
+
+        Compute first = CLUSTER.cluster().readOnly(tenant, main, middle);
+        Lsn at = first.basebackup().lsn();
+        assertThat(first.basebackup().info().imageLsn()).isLessThan(at);
+        assertThat(TestCluster.count(first, "far")).isEqualTo(30000);
+        CLUSTER.cluster().destroy(first);
+        Lsn imageUsed = Lsn.INVALID;
+        for (int attempt = 0; attempt < 30 && !imageUsed.equals(at); attempt++) {
+            Thread.sleep(1000);
+            Compute again = CLUSTER.cluster().readOnly(tenant, main, middle);
+            imageUsed = again.basebackup().info().imageLsn();
+            assertThat(TestCluster.count(again, "far")).isEqualTo(30000);
+            CLUSTER.cluster().destroy(again);
+        }
+        assertThat(imageUsed).as("the image the second read starts from").isEqualTo(at);
+        CLUSTER.cluster().destroy(compute);
+    }
+
+    /**
      * The page service at {@code lsn}: GetRelSize and every page of the heap and its primary-key index equal
      * {@code pg_relation_size / 8192} and {@code get_raw_page} on a compute started at that LSN (asked before
      * anything reads the table, whose reads would set hint bits).
