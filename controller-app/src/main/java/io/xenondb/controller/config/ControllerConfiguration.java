@@ -6,6 +6,9 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
+import io.xenondb.controller.auth.ControllerAuth;
+import io.xenondb.controller.auth.ControllerAuthFilter;
+import io.xenondb.controller.auth.RouteScopes;
 import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.controller.db.DatabaseUrl;
 import io.xenondb.controller.nodes.ObservedState;
@@ -30,7 +33,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** Wires the controller: its database, the node client, the services and the error mapping. */
+/** Wires the controller: its database, the node client, the services, auth and the error mapping. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ControllerProperties.class)
 public class ControllerConfiguration {
@@ -83,8 +86,18 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    StorageNodeHttp storageNodeHttp() {
-        return new StorageNodeHttp(NODE_CALL_TIMEOUT);
+    StorageNodeHttp storageNodeHttp(ControllerProperties properties) {
+        return new StorageNodeHttp(NODE_CALL_TIMEOUT, properties.storageNodeToken());
+    }
+
+    @Bean
+    ControllerAuth controllerAuth(ControllerProperties properties, Clock clock) {
+        return new ControllerAuth(properties.publicKeyValue(), RouteScopes.neon(), clock);
+    }
+
+    @Bean
+    ControllerAuthFilter controllerAuthFilter(ControllerAuth auth) {
+        return new ControllerAuthFilter(auth);
     }
 
     @Bean

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -79,16 +80,26 @@ public record ControllerProperties(
             throw invalid("database-url: missing (expected: postgresql://user@host:port/db, or --dev for an embedded"
                     + " database)");
         }
-        if (!dev) {
-            // Until JWT verification lands, serving without --dev would serve the admin API to anyone.
-            throw invalid("--dev is required: JWT auth is not implemented yet, and without it the controller"
-                    + " would serve its admin API unauthenticated");
+        if (publicKey == null && !dev) {
+            // Serving the admin API unauthenticated is for development only.
+            throw invalid("public-key: missing (expected: an Ed25519 public key PEM file, or its text in env"
+                    + " PUBLIC_KEY; or --dev to run without auth)");
         }
     }
 
     /** The database to use; empty: the embedded one of dev mode. */
     public Optional<DatabaseUrl> database() {
         return Optional.ofNullable(databaseUrl).map(DatabaseUrl::parse);
+    }
+
+    /** The key that verifies tokens; empty: no auth (dev mode only). */
+    public Optional<PublicKey> publicKeyValue() {
+        return Optional.ofNullable(publicKey).map(PublicKeys::ed25519);
+    }
+
+    /** The token sent as Bearer on calls to storage nodes. */
+    public Optional<String> storageNodeToken() {
+        return Optional.ofNullable(jwtToken);
     }
 
     public Path devDataDirPath() {

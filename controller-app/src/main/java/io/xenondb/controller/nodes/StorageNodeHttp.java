@@ -8,7 +8,9 @@ import io.xenondb.shared.id.TenantShardId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -29,10 +31,12 @@ public final class StorageNodeHttp {
     private final WebClient client;
     private final Duration timeout;
 
-    public StorageNodeHttp(Duration timeout) {
-        this.client = WebClient.builder()
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build();
+    /** Calls that time out after {@code timeout}, carrying {@code token} as Bearer when given. */
+    public StorageNodeHttp(Duration timeout, Optional<String> token) {
+        WebClient.Builder builder =
+                WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
+        token.ifPresent(t -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + t));
+        this.client = builder.build();
         this.timeout = timeout;
     }
 
