@@ -20,7 +20,8 @@ public final class ControllerFlags {
                             null,
                             "The controller's PostgreSQL (env DATABASE_URL) [default in --dev: an embedded one]"),
                     Flag.toggle(
-                            "dev", "Development mode: auth only with --public-key; an embedded PostgreSQL when no database URL is given"),
+                            "dev",
+                            "Development mode: auth only with --public-key; an embedded PostgreSQL when no database URL is given"),
                     Flag.value(
                             "dev-data-dir",
                             "path",
