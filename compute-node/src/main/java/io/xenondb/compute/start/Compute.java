@@ -195,6 +195,9 @@ public final class Compute implements AutoCloseable {
                 Files.writeString(spec.dataDir().resolve("standby.signal"), "");
             }
             postgres.start(spec.port(), spec.timeout());
+            if (spec.mode() == Mode.STATIC) {
+                awaitReplay(postgres, fetched.lsn(), spec.timeout());
+            }
             if (spec.mode() == Mode.PRIMARY) {
                 WalProposerConfig config = WalProposerConfig.of(
                         spec.tenantTimeline(),
@@ -271,6 +274,39 @@ public final class Compute implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * A hot standby accepts connections as soon as it is consistent, which may be before it replayed all its WAL:
+     * a static compute is ready only once replay reached its LSN, else early queries would see older data.
+     */
+    private static void awaitReplay(PostgresCluster postgres, Lsn lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Lsn replayed = Lsn.INVALID;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl("postgres"), SUPERUSER, "");
+                java.sql.Statement s = c.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rs = s.executeQuery("select pg_last_wal_replay_lsn()")) {
+                    rs.next();
+                    String text = rs.getString(1);
+                    replayed = text == null ? Lsn.INVALID : Lsn.parse(text);
+                }
+                if (!replayed.isBefore(lsn)) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new XenonException(
+                    ErrorCode.UNAVAILABLE,
+                    "waiting for the static compute to replay to " + lsn + " failed: " + e.getMessage(),
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new XenonException(
+                ErrorCode.UNAVAILABLE,
+                "the static compute replayed to " + replayed + ", not " + lsn + ", within " + timeout);
     }
 
     public PostgresCluster postgres() {
