@@ -261,7 +261,7 @@ public class ManagementApi {
             Instant time = parseTimestamp(timestamp);
             Tenant t = tenants.tenant(TenantShardId.parse(tenant));
             Timeline tl = t.timeline(TimelineId.parse(timeline));
-            RecordIndex.CommitPoint point = commitPoint(tl, time);
+            RecordIndex.CommitPoint point = tl.lsnForTimestamp(time);
             Lsn lsn = switch (point.kind()) {
                 case PRESENT -> point.lsn().orElseThrow();
                 case FUTURE -> tl.lastRecordLsn();
@@ -272,25 +272,6 @@ public class ManagementApi {
             body.put("kind", point.kind().name().toLowerCase(java.util.Locale.ROOT));
             return body;
         });
-    }
-
-    /** The commit point along the timeline's history: its own commits, else its ancestors' below the branch. */
-    private static RecordIndex.CommitPoint commitPoint(Timeline timeline, Instant time) {
-        RecordIndex.CommitPoint own = timeline.index().lsnForTimestamp(time);
-        boolean ownHasIt =
-                own.kind() == RecordIndex.TimestampKind.PRESENT || own.kind() == RecordIndex.TimestampKind.FUTURE;
-        if (ownHasIt || timeline.ancestor().isEmpty()) {
-            return own;
-        }
-        RecordIndex.CommitPoint below = commitPoint(timeline.ancestor().get(), time);
-        if (below.kind() == RecordIndex.TimestampKind.FUTURE && own.kind() == RecordIndex.TimestampKind.NODATA) {
-            return below;
-        }
-        if (below.kind() == RecordIndex.TimestampKind.FUTURE) {
-            // Commits above the branch point are all later: the answer is the last commit below it.
-            return new RecordIndex.CommitPoint(RecordIndex.TimestampKind.PRESENT, below.lsn());
-        }
-        return below;
     }
 
     @GetMapping("/v1/tenant/{tenant_shard_id}/timeline/{timeline_id}/get_timestamp_of_lsn")
@@ -304,16 +285,11 @@ public class ManagementApi {
             }
             Lsn lsn = Lsn.parse(lsnText);
             Tenant t = tenants.tenant(TenantShardId.parse(tenant));
-            for (Timeline tl = t.timeline(TimelineId.parse(timeline));
-                    tl != null;
-                    tl = tl.ancestor().orElse(null)) {
-                Lsn limit = lsn;
-                var found = tl.index().timestampOfLsn(limit);
-                if (found.isPresent()) {
-                    return json.writeValueAsString(found.get().toString());
-                }
-            }
-            throw new XenonException(ErrorCode.NOT_FOUND, "no transaction committed at or below " + lsn);
+            return t.timeline(TimelineId.parse(timeline))
+                    .timestampOfLsn(lsn)
+                    .map(found -> json.writeValueAsString(found.toString()))
+                    .orElseThrow(() ->
+                            new XenonException(ErrorCode.NOT_FOUND, "no transaction committed at or below " + lsn));
         });
     }
 

@@ -142,7 +142,7 @@ public final class GarbageCollector {
 
     /** The LSN at {@code when}: data older than it is outside the PITR window. */
     private static Lsn timeCutoff(Timeline timeline, Instant when, Lsn floor, Lsn last) {
-        RecordIndex.CommitPoint point = timeline.index().lsnForTimestamp(when);
+        RecordIndex.CommitPoint point = timeline.index().lsnForTimestamp(when, Lsn.MAX);
         return switch (point.kind()) {
             case PRESENT -> point.lsn().orElse(floor);
             case FUTURE -> last; // every commit is older than the window

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -250,6 +251,38 @@ public final class Timeline implements AutoCloseable {
     /** WAL records decoded by ingest since the node started. */
     public long recordsIngested() {
         return recordsIngested.get();
+    }
+
+    /**
+     * {@link RecordIndex#lsnForTimestamp} over this timeline's whole history: its own commits and, below its branch
+     * point, its ancestors' (never an ancestor's commit above the branch point, which this timeline does not have).
+     */
+    public RecordIndex.CommitPoint lsnForTimestamp(Instant time) {
+        return lsnForTimestamp(time, Lsn.MAX);
+    }
+
+    private RecordIndex.CommitPoint lsnForTimestamp(Instant time, Lsn limit) {
+        RecordIndex.CommitPoint own = index.lsnForTimestamp(time, limit);
+        boolean ownHasIt =
+                own.kind() == RecordIndex.TimestampKind.PRESENT || own.kind() == RecordIndex.TimestampKind.FUTURE;
+        if (ownHasIt || ancestor == null) {
+            return own;
+        }
+        RecordIndex.CommitPoint below = ancestor.lsnForTimestamp(time, metadata.ancestorLsn());
+        if (below.kind() != RecordIndex.TimestampKind.FUTURE || own.kind() == RecordIndex.TimestampKind.NODATA) {
+            return below;
+        }
+        // Every commit below the branch point is earlier, every commit of this timeline later.
+        return new RecordIndex.CommitPoint(RecordIndex.TimestampKind.PRESENT, below.lsn());
+    }
+
+    /** The commit time of the last commit at or below {@code lsn} in this timeline's history. */
+    public Optional<Instant> timestampOfLsn(Lsn lsn) {
+        Optional<Instant> own = index.timestampOfLsn(lsn);
+        if (own.isPresent() || ancestor == null) {
+            return own;
+        }
+        return ancestor.timestampOfLsn(Lsn.min(lsn, metadata.ancestorLsn()));
     }
 
     /** Where this timeline's own WAL last changed each page, relation and database. */

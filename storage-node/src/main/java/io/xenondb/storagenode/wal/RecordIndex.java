@@ -131,27 +131,28 @@ public final class RecordIndex {
     public record CommitPoint(TimestampKind kind, Optional<Lsn> lsn) {}
 
     /**
-     * Where a compute sees exactly the transactions that committed at or before {@code time}: the end of the
-     * last such commit record ({@code PRESENT}); none if every commit is later ({@code PAST}) or there is no
-     * commit at all ({@code NODATA}); {@code FUTURE} (with the last commit's end) if every commit is earlier.
+     * Where a compute sees exactly the transactions that committed at or before {@code time}, among the commits
+     * whose records end at or below {@code limit}: the end of the last such commit record ({@code PRESENT}); none
+     * if every commit is later ({@code PAST}) or there is no commit at all ({@code NODATA}); {@code FUTURE} (with the
+     * last commit's end) if every commit is earlier.
      */
-    public synchronized CommitPoint lsnForTimestamp(Instant time) {
-        if (commitCount == 0) {
+    public synchronized CommitPoint lsnForTimestamp(Instant time, Lsn limit) {
+        int count = commitsAtOrBelow(limit);
+        if (count == 0) {
             return new CommitPoint(TimestampKind.NODATA, Optional.empty());
         }
         long micros = time.getEpochSecond() * 1_000_000 + time.getNano() / 1000;
-        int n = lastCommitAtOrBefore(micros);
+        int n = lastCommitAtOrBefore(micros, count);
         if (n < 0) {
             return new CommitPoint(TimestampKind.PAST, Optional.empty());
         }
-        TimestampKind kind = n == commitCount - 1 ? TimestampKind.FUTURE : TimestampKind.PRESENT;
+        TimestampKind kind = n == count - 1 ? TimestampKind.FUTURE : TimestampKind.PRESENT;
         return new CommitPoint(kind, Optional.of(Lsn.of(commitEnds[n])));
     }
 
     /** The commit time of the last commit whose record ends at or below {@code lsn}. */
     public synchronized Optional<Instant> timestampOfLsn(Lsn lsn) {
-        int i = Arrays.binarySearch(commitEnds, 0, commitCount, lsn.value());
-        int n = i >= 0 ? i : -i - 2;
+        int n = commitsAtOrBelow(lsn) - 1;
         if (n < 0) {
             return Optional.empty();
         }
@@ -160,12 +161,21 @@ public final class RecordIndex {
                 Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
     }
 
-    /** Index of the last commit (in LSN order) whose time is at or before {@code micros}, or -1. */
-    private int lastCommitAtOrBefore(long micros) {
+    /** How many commits end at or below {@code lsn}. */
+    private int commitsAtOrBelow(Lsn lsn) {
+        if (lsn.value() < 0) {
+            return commitCount; // above 2^63 (e.g. Lsn.MAX): the signed search below would find none
+        }
+        int i = Arrays.binarySearch(commitEnds, 0, commitCount, lsn.value());
+        return i >= 0 ? i + 1 : -i - 1;
+    }
+
+    /** Index of the last of the first {@code count} commits whose time is at or before {@code micros}, or -1. */
+    private int lastCommitAtOrBefore(long micros, int count) {
         // Commit times follow LSN order (they are taken just before the record is inserted) closely enough
         // for a binary search; ties resolve to the latest commit.
         int lo = 0;
-        int hi = commitCount - 1;
+        int hi = count - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;

@@ -103,6 +103,24 @@ class TimeTravelIT {
                     .isEqualTo(rows);
             CLUSTER.cluster().destroy(at);
         }
+
+        // A branch has its ancestor's commits below its branch point only: main's later commits are not its own.
+        TimelineId branch = TimelineId.generate();
+        CLUSTER.client().timelineCreate(tenant, TimelineCreateRequest.branch(branch, main, java.util.Optional.of(end)));
+        TestCluster.execute(compute, "insert into bar values (11)");
+        Instant between = Instant.now(); // after main's commit 11, before its commit 12
+        Thread.sleep(30);
+        TestCluster.execute(compute, "insert into bar values (12)");
+        CLUSTER.cluster().destroy(CLUSTER.cluster().readOnly(tenant, main, TestCluster.currentLsn(compute)));
+        Lsn branchPoint = CLUSTER.client().timelineInfo(tenant, branch).ancestorLsn();
+        Map<String, Object> onBranch = CLUSTER.client().lsnByTimestamp(tenant, branch, between);
+        assertThat(onBranch.get("kind"))
+                .as("every commit of the branch's history is earlier")
+                .isEqualTo("future");
+        assertThat(Lsn.parse((String) onBranch.get("lsn"))).isLessThanOrEqualTo(branchPoint);
+        Map<String, Object> onMain = CLUSTER.client().lsnByTimestamp(tenant, main, between);
+        assertThat(onMain.get("kind")).isEqualTo("present");
+        assertThat(Lsn.parse((String) onMain.get("lsn"))).isGreaterThan(branchPoint);
         CLUSTER.cluster().destroy(compute);
     }
 
