@@ -9,6 +9,7 @@ import io.xenondb.shared.auth.Claims;
 import io.xenondb.shared.auth.Jwt;
 import io.xenondb.shared.auth.Scope;
 import io.xenondb.shared.id.TenantId;
+import io.xenondb.shared.io.FileTrees;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -285,13 +286,6 @@ class ControllerAuthIT {
     }
 
     private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.deleteRecursively(path);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -367,13 +368,6 @@ class ControllerIT {
     }
 
     private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.deleteRecursively(path);
     }
 }

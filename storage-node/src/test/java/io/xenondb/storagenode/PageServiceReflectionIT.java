@@ -11,14 +11,12 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.xenondb.pgruntime.FreePorts;
-import java.nio.file.Files;
+import io.xenondb.shared.io.FileTrees;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -66,13 +64,7 @@ class PageServiceReflectionIT {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             node.close();
-            if (Files.exists(work)) {
-                try (Stream<Path> files = Files.walk(work)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            FileTrees.deleteRecursively(work);
         }
     }
 }

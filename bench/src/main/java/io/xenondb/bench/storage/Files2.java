@@ -2,7 +2,7 @@ package io.xenondb.bench.storage;
 
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
-import io.xenondb.storagenode.timeline.Timeline;
+import io.xenondb.shared.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ final class Files2 {
 
     static void delete(Path dir) {
         try {
-            Timeline.deleteRecursively(dir);
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             throw new XenonException(ErrorCode.UNAVAILABLE, "cannot delete " + dir + ": " + e, e);
         }

@@ -7,6 +7,7 @@ import io.xenondb.pgruntime.PostgresRuntimeException;
 import io.xenondb.pgruntime.StopMode;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.pg.PgControlFile;
 import io.xenondb.shared.wal.read.WalReader;
@@ -180,13 +181,8 @@ public final class Materialiser {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var entries = Files.walk(dir)) {
-            for (Path p : entries.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.deleteRecursively(dir);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not delete {}: {}", dir, e.toString());
         }

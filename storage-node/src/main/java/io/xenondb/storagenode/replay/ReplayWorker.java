@@ -7,6 +7,7 @@ import io.xenondb.pgruntime.PostgresRuntimeException;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.pg.PgControlFile;
 import io.xenondb.storagenode.image.Image;
@@ -25,7 +26,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -275,13 +275,8 @@ public final class ReplayWorker {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.walk(dir)) {
-            for (Path p : entries.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             // Scratch space: a leftover is harmless and the next worker uses a new directory.
         }

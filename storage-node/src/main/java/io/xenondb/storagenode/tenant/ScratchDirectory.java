@@ -1,6 +1,6 @@
 package io.xenondb.storagenode.tenant;
 
-import io.xenondb.storagenode.timeline.Timeline;
+import io.xenondb.shared.io.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ final class ScratchDirectory {
         for (Path pidFile : pidFiles) {
             stopPostmaster(pidFile);
         }
-        Timeline.deleteRecursively(tmp);
+        FileTrees.deleteRecursively(tmp);
     }
 
     private static void stopPostmaster(Path pidFile) {

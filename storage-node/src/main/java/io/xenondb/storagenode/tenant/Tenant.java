@@ -8,6 +8,7 @@ import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.image.Image;
 import io.xenondb.storagenode.image.ImageStore;
@@ -80,7 +81,7 @@ public final class Tenant implements AutoCloseable {
             for (Path path : entries.toList()) {
                 String name = path.getFileName().toString();
                 if (name.endsWith(".___temp") || name.endsWith(".___deleted")) {
-                    Timeline.deleteRecursively(path); // an interrupted create or delete
+                    FileTrees.deleteRecursively(path); // an interrupted create or delete
                     continue;
                 }
                 found.put(TimelineId.parse(name), Timeline.readMetadata(path));
@@ -202,7 +203,7 @@ public final class Tenant implements AutoCloseable {
 
     private Timeline bootstrap(TimelineId timelineId, PostgresBinaries binaries, ImageMaker maker) throws IOException {
         Path scratch = dir.resolve("tmp").resolve("initdb-" + timelineId);
-        Timeline.deleteRecursively(scratch);
+        FileTrees.deleteRecursively(scratch);
         Files.createDirectories(scratch.getParent());
         try {
             Bootstrap.Result initdb = Bootstrap.initdb(binaries, scratch);
@@ -213,7 +214,7 @@ public final class Tenant implements AutoCloseable {
             LOG.info("bootstrapped timeline {} of {} at {}", timelineId, id, initdb.initdbLsn());
             return timeline;
         } finally {
-            Timeline.deleteRecursively(scratch);
+            FileTrees.deleteRecursively(scratch);
         }
     }
 
@@ -335,7 +336,7 @@ public final class Tenant implements AutoCloseable {
         Path doomed = path.resolveSibling(path.getFileName() + ".___deleted");
         Files.move(path, doomed);
         DurableFiles.syncDirectory(path.getParent());
-        Timeline.deleteRecursively(doomed);
+        FileTrees.deleteRecursively(doomed);
     }
 
     private Path timelineDir(TimelineId timelineId) {

@@ -12,6 +12,7 @@ import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TenantTimelineId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.basebackup.BasebackupWriter;
 import io.xenondb.storagenode.image.ChangeSink;
@@ -204,7 +205,7 @@ public final class TenantManager implements AutoCloseable {
         Path doomed = tenant.directory().resolveSibling(tenant.id() + ".___deleted");
         Files.move(tenant.directory(), doomed);
         DurableFiles.syncDirectory(tenantsDir);
-        Timeline.deleteRecursively(doomed);
+        FileTrees.deleteRecursively(doomed);
     }
 
     /** Creates a timeline (bootstrap or branch) and starts its ingest. */

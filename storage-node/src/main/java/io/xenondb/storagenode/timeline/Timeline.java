@@ -5,6 +5,7 @@ import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.wal.decode.WalStreamDecoder;
 import io.xenondb.shared.wal.record.DecodedRecord;
@@ -74,7 +75,7 @@ public final class Timeline implements AutoCloseable {
             TenantShardId tenant, Path dir, TimelineMetadata metadata, Timeline ancestor, ByteBuffer initialWal)
             throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".___temp");
-        deleteRecursively(tmp);
+        FileTrees.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         try (TimelineWal w = TimelineWal.create(tmp.resolve(WAL_DIR), metadata.startLsn())) {
             if (initialWal.hasRemaining()) {
@@ -401,17 +402,5 @@ public final class Timeline implements AutoCloseable {
         state = TimelineState.Stopping;
         waiters.failAll(new XenonException(ErrorCode.UNAVAILABLE, "timeline " + id() + " is shutting down"));
         wal.close();
-    }
-
-    /** Deletes {@code dir} and everything below it, if it exists. */
-    public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -59,7 +59,7 @@ class AuthIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Path.of("target/it/auth").toAbsolutePath();
-        TestCluster.Timeline.deleteQuietly(dir);
+        TestCluster.deleteQuietly(dir);
         Files.createDirectories(dir);
         Map<String, String> pem = Jwt.generatePem();
         key = Jwt.privateKey(pem.get("private"));

@@ -36,7 +36,7 @@ class BadInputIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Path.of("target/it/bad-input").toAbsolutePath();
-        TestCluster.Timeline.deleteQuietly(dir);
+        TestCluster.deleteQuietly(dir);
         int httpPort = FreePorts.allocate();
         node = StorageNodeApplication.start(
                 "--id",

@@ -13,6 +13,7 @@ import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir) {
         this.dir = dir.toAbsolutePath();
         try {
-            Timeline.deleteQuietly(this.dir);
+            deleteQuietly(this.dir);
             Files.createDirectories(this.dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -190,7 +191,7 @@ final class TestCluster implements AutoCloseable {
     void destroy(Compute compute) {
         compute.close();
         computes.remove(compute);
-        Timeline.deleteQuietly(compute.spec().dataDir());
+        deleteQuietly(compute.spec().dataDir());
     }
 
     static long count(Compute compute, String table) throws SQLException {
@@ -238,14 +239,12 @@ final class TestCluster implements AutoCloseable {
         broker.stop(Duration.ofSeconds(10));
     }
 
-    /** Recursive delete for test directories. */
-    static final class Timeline {
-        static void deleteQuietly(Path path) {
-            try {
-                io.xenondb.storagenode.timeline.Timeline.deleteRecursively(path);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    /** Deletes a test directory and everything below it, if it exists. */
+    static void deleteQuietly(Path path) {
+        try {
+            FileTrees.deleteRecursively(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -37,6 +37,7 @@ import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.grpc.PageService;
 import io.xenondb.storagenode.grpc.PageServiceHeaders;
@@ -65,13 +66,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -210,12 +209,8 @@ class PageServiceIT {
         if (manager != null) {
             manager.close();
         }
-        if (work != null && Files.exists(work)) {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (work != null) {
+            FileTrees.deleteRecursively(work);
         }
     }
 

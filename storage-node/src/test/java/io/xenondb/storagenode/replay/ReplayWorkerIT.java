@@ -10,6 +10,7 @@ import io.xenondb.pgruntime.PostgresCluster;
 import io.xenondb.pgruntime.StopMode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.shared.pg.PgControlFile;
 import io.xenondb.shared.wal.read.WalReader;
@@ -31,13 +32,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -138,12 +137,8 @@ class ReplayWorkerIT {
         if (store != null) {
             store.close();
         }
-        if (work != null && Files.exists(work)) {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (work != null) {
+            FileTrees.deleteRecursively(work);
         }
     }
 

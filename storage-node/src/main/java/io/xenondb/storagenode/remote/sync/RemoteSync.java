@@ -4,6 +4,7 @@ import io.xenondb.shared.client.storagenode.LocationConfig;
 import io.xenondb.shared.id.Generation;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.storagenode.remote.AttachmentMode;
 import io.xenondb.storagenode.remote.GenerationValidator;
 import io.xenondb.storagenode.remote.RemoteStorage;
@@ -77,7 +78,7 @@ public final class RemoteSync implements AutoCloseable {
 
     /** Becomes the tenant manager's attach source and starts uploading. */
     public void start() throws IOException {
-        Timeline.deleteRecursively(scratch); // what an interrupted attach or upload left
+        FileTrees.deleteRecursively(scratch); // what an interrupted attach or upload left
         tenants.attachSource(this::fill);
         thread = Thread.ofVirtual().name("remote-sync").start(this::run);
     }

@@ -6,6 +6,7 @@ import io.xenondb.shared.id.Generation;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
 import io.xenondb.shared.io.DurableFiles;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.remote.AttachmentMode;
 import io.xenondb.storagenode.remote.DownloadedIndex;
@@ -14,7 +15,6 @@ import io.xenondb.storagenode.remote.IndexPart;
 import io.xenondb.storagenode.remote.LayerFileMetadata;
 import io.xenondb.storagenode.remote.RemoteStorage;
 import io.xenondb.storagenode.remote.RemoteTimelineClient;
-import io.xenondb.storagenode.timeline.Timeline;
 import io.xenondb.storagenode.timeline.TimelineMetadata;
 import io.xenondb.storagenode.wal.TimelineWal;
 import java.io.IOException;
@@ -90,7 +90,7 @@ final class TenantDownloader {
             Files.move(temp, dir);
             DurableFiles.syncDirectory(dir.getParent());
         } finally {
-            Timeline.deleteRecursively(temp);
+            FileTrees.deleteRecursively(temp);
         }
     }
 

@@ -16,6 +16,7 @@ import io.xenondb.shared.id.Generation;
 import io.xenondb.shared.id.NodeId;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
 import io.xenondb.shared.lsn.Lsn;
 import io.xenondb.storagenode.image.Image;
 import io.xenondb.storagenode.image.ImageStore;
@@ -46,7 +47,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -302,13 +302,8 @@ abstract class RemoteSyncContract {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (dir != null) {
+            FileTrees.deleteRecursively(dir);
         }
     }
 
