@@ -54,6 +54,39 @@ public record ListenAddress(String host, int port) {
         return new ListenAddress(host, port);
     }
 
+    /**
+     * Parses a plain-HTTP endpoint flag such as Neon's {@code --broker-endpoint}: {@code http://host:port} or
+     * {@code host:port}, with a real port; {@code https://} is refused (no TLS).
+     *
+     * @throws XenonException INVALID_ARGUMENT naming {@code flag} and the text
+     */
+    public static ListenAddress parseHttpEndpoint(String flag, String endpoint) {
+        String text = endpoint == null ? "" : endpoint.strip();
+        if (text.startsWith("https://")) {
+            throw new XenonException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    flag + ": " + text + " (expected: http://host:port; TLS is not supported)");
+        }
+        if (text.startsWith("http://")) {
+            text = text.substring("http://".length());
+        }
+        if (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        ListenAddress address;
+        try {
+            address = parse(text);
+        } catch (XenonException e) {
+            address = null;
+        }
+        if (address == null || address.port() == 0) {
+            throw new XenonException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    flag + ": " + endpoint + " (expected: http://host:port with a real port)");
+        }
+        return address;
+    }
+
     /** The same as {@link #parse}; the name Spring's conversion looks for when binding configuration. */
     public static ListenAddress valueOf(String text) {
         return parse(text);

@@ -91,19 +91,7 @@ public record StorageNodeProperties(
     }
 
     private static ListenAddress brokerAddress(String endpoint) {
-        String text = endpoint == null ? "" : endpoint.strip();
-        if (text.startsWith("http://")) {
-            text = text.substring("http://".length());
-        }
-        if (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        try {
-            return ListenAddress.parse(text);
-        } catch (XenonException e) {
-            throw invalid("broker-endpoint: " + endpoint + " (expected: http://host:port, e.g. "
-                    + DEFAULT_BROKER_ENDPOINT + ")");
-        }
+        return ListenAddress.parseHttpEndpoint("broker-endpoint", endpoint);
     }
 
     private static void path(String name, String value) {

@@ -24,7 +24,6 @@ import io.xenondb.storagenode.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -516,9 +515,5 @@ public final class TenantManager implements AutoCloseable {
         receivers.clear();
         tenants.values().forEach(Tenant::close);
         tenants.clear();
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

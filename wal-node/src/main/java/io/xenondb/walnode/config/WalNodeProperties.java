@@ -95,26 +95,7 @@ public record WalNodeProperties(
     }
 
     private static ListenAddress brokerAddress(String endpoint) {
-        String text = endpoint == null ? "" : endpoint.strip();
-        if (text.startsWith("https://")) {
-            throw invalid("broker-endpoint: " + text + " (expected: http://host:port; TLS is not supported)");
-        }
-        if (text.startsWith("http://")) {
-            text = text.substring("http://".length());
-        }
-        if (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        try {
-            ListenAddress address = ListenAddress.parse(text);
-            if (address.port() == 0) {
-                throw invalid("broker-endpoint: " + endpoint + " (expected: http://host:port with a real port)");
-            }
-            return address;
-        } catch (XenonException e) {
-            throw invalid("broker-endpoint: " + endpoint + " (expected: http://host:port, e.g. "
-                    + DEFAULT_BROKER_ENDPOINT + ")");
-        }
+        return ListenAddress.parseHttpEndpoint("broker-endpoint", endpoint);
     }
 
     private static void requirePositive(String name, Duration value) {
