@@ -1,5 +1,6 @@
 package io.xenondb.cli;
 
+import io.xenondb.cli.auth.GenerateJwtCommand;
 import io.xenondb.cli.waldump.WaldumpCommand;
 import io.xenondb.shared.error.XenonException;
 import java.io.PrintWriter;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = XenonCli.Version.class,
         description = "Xenon: serverless PostgreSQL for the JVM.",
-        subcommands = {StartCommand.class, WaldumpCommand.class})
+        subcommands = {StartCommand.class, GenerateJwtCommand.class, WaldumpCommand.class})
 public final class XenonCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
