@@ -1,6 +1,7 @@
 package io.xenondb.cli;
 
 import io.xenondb.cli.auth.GenerateJwtCommand;
+import io.xenondb.cli.command.LocalCommands;
 import io.xenondb.cli.waldump.WaldumpCommand;
 import io.xenondb.shared.error.XenonException;
 import java.io.PrintWriter;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = XenonCli.Version.class,
         description = "Xenon: serverless PostgreSQL for the JVM.",
-        subcommands = {StartCommand.class, GenerateJwtCommand.class, WaldumpCommand.class})
+        subcommands = {GenerateJwtCommand.class, WaldumpCommand.class})
 public final class XenonCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -25,6 +26,7 @@ public final class XenonCli implements Runnable {
     /** Runs one command line; every failure becomes one line on {@code err} and a non-zero exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new XenonCli());
+        LocalCommands.addTo(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignoredArgs) -> {

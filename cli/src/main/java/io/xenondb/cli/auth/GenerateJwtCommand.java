@@ -1,5 +1,6 @@
 package io.xenondb.cli.auth;
 
+import io.xenondb.cli.local.RepoDir;
 import io.xenondb.shared.auth.Claims;
 import io.xenondb.shared.auth.Jwt;
 import io.xenondb.shared.auth.Scope;

@@ -1,0 +1,18 @@
+package io.xenondb.cli.command;
+
+import picocli.CommandLine;
+
+/** Adds the local system's commands to the {@code xenon} command line. */
+public final class LocalCommands {
+    private LocalCommands() {}
+
+    public static void addTo(CommandLine cli) {
+        cli.addSubcommand("init", new InitCommand());
+        cli.addSubcommand("start", new StartCommand());
+        cli.addSubcommand("stop", new StopCommand());
+        cli.addSubcommand("status", new StatusCommand());
+        for (CommandLine service : ServiceCommands.all()) {
+            cli.addSubcommand(service.getCommandName(), service);
+        }
+    }
+}

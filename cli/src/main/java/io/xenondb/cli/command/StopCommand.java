@@ -1,0 +1,65 @@
+package io.xenondb.cli.command;
+
+import io.xenondb.cli.local.LocalServices;
+import io.xenondb.cli.local.LocalServices.Service;
+import io.xenondb.shared.error.ErrorCode;
+import io.xenondb.shared.error.XenonException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xenon stop}: stops every running service, last started first. */
+@Command(name = "stop", description = "Stop every running service of the local system.")
+final class StopCommand extends LocalCommand implements Callable<Integer> {
+    static final Duration GRACE = Duration.ofSeconds(30);
+
+    @Option(
+            names = "--mode",
+            paramLabel = "<fast|immediate>",
+            description = "fast: ask each to shut down cleanly (default); immediate: kill -9")
+    String mode = "fast";
+
+    @Override
+    public Integer call() {
+        boolean immediate = immediate(mode);
+        LocalServices services = services();
+        List<Service> order = new ArrayList<>(services.all());
+        Collections.reverse(order);
+        // Nodes first, all at once; then the controller, then the broker.
+        List<Service> nodes = order.stream()
+                .filter(s -> s.kind().equals("pageserver") || s.kind().equals("safekeeper"))
+                .toList();
+        stopTogether(nodes, immediate);
+        stopTogether(List.of(services.controller()), immediate);
+        stopTogether(List.of(services.broker()), immediate);
+        return 0;
+    }
+
+    private void stopTogether(List<Service> group, boolean immediate) {
+        Map<Service, ProcessHandle> signalled = new LinkedHashMap<>();
+        for (Service service : group) {
+            service.process().signal(immediate).ifPresent(p -> signalled.put(service, p));
+        }
+        for (var entry : signalled.entrySet()) {
+            entry.getKey().process().awaitExit(entry.getValue(), GRACE);
+            out().printf("Stopped %s%n", entry.getKey().title());
+            out().flush();
+        }
+    }
+
+    static boolean immediate(String mode) {
+        return switch (mode) {
+            case "fast" -> false;
+            case "immediate" -> true;
+            default ->
+                throw new XenonException(
+                        ErrorCode.INVALID_ARGUMENT, "--mode: " + mode + " (expected: fast or immediate)");
+        };
+    }
+}
