@@ -2,9 +2,13 @@ package io.xenondb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class XenonCliTest {
     private final StringWriter out = new StringWriter();
@@ -29,8 +33,39 @@ class XenonCliTest {
     }
 
     @Test
-    void startSaysPlainlyThatItIsNotAvailableYet() {
-        assertThat(run("start")).isEqualTo(3);
-        assertThat(err.toString()).startsWith("xenon: start is not available yet");
+    void startWithoutARepositorySaysToInitFirst(@TempDir Path dir) {
+        System.setProperty("xenon.repo-dir", dir.resolve("repo").toString());
+        try {
+            assertThat(run("start")).isEqualTo(2);
+            assertThat(err.toString().strip())
+                    .isEqualTo("xenon: no Xenon repository at " + dir.resolve("repo") + " (run 'xenon init' first)");
+        } finally {
+            System.clearProperty("xenon.repo-dir");
+        }
+    }
+
+    @Test
+    void initTwiceIsRefusedAndChangesNothing(@TempDir Path dir) throws IOException {
+        Path repo = dir.resolve("repo");
+        System.setProperty("xenon.repo-dir", repo.toString());
+        try {
+            assertThat(run("init", "--num-safekeepers", "3")).isZero();
+            assertThat(out.toString()).contains("Initializing pageserver node 1 at '127.0.0.1:");
+            String config = Files.readString(repo.resolve("config.json"));
+            assertThat(config).contains("\"safekeepers\"").contains("\"availability_zone\" : \"local-c\"");
+
+            assertThat(run("init")).isEqualTo(2);
+            assertThat(err.toString().strip())
+                    .isEqualTo("xenon: a Xenon system is already initialized at " + repo
+                            + " (use 'xenon init --force' to wipe it and start over)");
+            assertThat(Files.readString(repo.resolve("config.json"))).isEqualTo(config);
+
+            assertThat(run("init", "--force", "--num-safekeepers", "1")).isZero();
+            assertThat(Files.readString(repo.resolve("config.json"))).doesNotContain("local-c");
+            assertThat(run("init", "--force", "--num-pageservers", "0")).isEqualTo(2);
+            assertThat(err.toString()).contains("--num-pageservers: 0 (expected: 1 to 8)");
+        } finally {
+            System.clearProperty("xenon.repo-dir");
+        }
     }
 }
