@@ -1,5 +1,6 @@
 package io.xenondb.cli.auth;
 
+import io.xenondb.cli.command.Converters;
 import io.xenondb.cli.local.RepoDir;
 import io.xenondb.shared.auth.Claims;
 import io.xenondb.shared.auth.Jwt;
@@ -45,7 +46,7 @@ public final class GenerateJwtCommand implements Callable<Integer> {
     @Option(
             names = "--tenant-id",
             paramLabel = "<id>",
-            converter = TenantIdConverter.class,
+            converter = Converters.TenantIds.class,
             description = "the tenant a 'tenant' token is for")
     TenantId tenant;
 
@@ -112,17 +113,6 @@ public final class GenerateJwtCommand implements Callable<Integer> {
             } catch (XenonException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a scope (expected one of "
                         + Arrays.stream(Scope.values()).map(Scope::toString).toList() + ")");
-            }
-        }
-    }
-
-    static final class TenantIdConverter implements CommandLine.ITypeConverter<TenantId> {
-        @Override
-        public TenantId convert(String value) {
-            try {
-                return TenantId.parse(value);
-            } catch (XenonException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

@@ -11,6 +11,9 @@ public final class LocalCommands {
         cli.addSubcommand("start", new StartCommand());
         cli.addSubcommand("stop", new StopCommand());
         cli.addSubcommand("status", new StatusCommand());
+        cli.addSubcommand("tenant", new TenantCommand());
+        cli.addSubcommand("timeline", new TimelineCommand());
+        cli.addSubcommand("mappings", new MappingsCommand());
         for (CommandLine service : ServiceCommands.all()) {
             cli.addSubcommand(service.getCommandName(), service);
         }
