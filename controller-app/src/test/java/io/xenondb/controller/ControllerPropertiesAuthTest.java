@@ -27,7 +27,8 @@ class ControllerPropertiesAuthTest {
                 "128",
                 "10",
                 "30s",
-                null);
+                null,
+                "5s");
     }
 
     @Test

@@ -11,10 +11,16 @@ import io.xenondb.controller.auth.ControllerAuthFilter;
 import io.xenondb.controller.auth.RouteScopes;
 import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.controller.db.DatabaseUrl;
+import io.xenondb.controller.http.TenantRateLimitFilter;
+import io.xenondb.controller.http.TenantRateLimiter;
+import io.xenondb.controller.nodes.NodeResilience;
 import io.xenondb.controller.nodes.ObservedState;
 import io.xenondb.controller.nodes.StorageNodeHttp;
 import io.xenondb.controller.service.ControllerMetrics;
+import io.xenondb.controller.service.Heartbeater;
 import io.xenondb.controller.service.NodeService;
+import io.xenondb.controller.service.Placement;
+import io.xenondb.controller.service.Reconciler;
 import io.xenondb.controller.service.StartupReconcile;
 import io.xenondb.controller.service.TenantService;
 import io.xenondb.controller.service.TimelineService;
@@ -33,13 +39,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** Wires the controller: its database, the node client, the services, auth and the error mapping. */
+/**
+ * Wires the controller: its database, the node client (with Resilience4j), the services, the reconciler and the
+ * heartbeats, auth, the per-tenant rate limit and the error mapping.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ControllerProperties.class)
 public class ControllerConfiguration {
-    /** Calls to storage nodes: location_config and timeline creation (initdb runs on bootstrap). */
-    static final Duration NODE_CALL_TIMEOUT = Duration.ofMinutes(2);
-
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -86,8 +92,13 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    StorageNodeHttp storageNodeHttp(ControllerProperties properties) {
-        return new StorageNodeHttp(NODE_CALL_TIMEOUT, properties.storageNodeToken());
+    NodeResilience nodeResilience(MeterRegistry registry) {
+        return new NodeResilience(NodeResilience.Settings.defaults()).bindMetrics(registry);
+    }
+
+    @Bean
+    StorageNodeHttp storageNodeHttp(ControllerProperties properties, NodeResilience resilience) {
+        return new StorageNodeHttp(resilience, properties.storageNodeToken());
     }
 
     @Bean
@@ -98,6 +109,11 @@ public class ControllerConfiguration {
     @Bean
     ControllerAuthFilter controllerAuthFilter(ControllerAuth auth) {
         return new ControllerAuthFilter(auth);
+    }
+
+    @Bean
+    TenantRateLimitFilter tenantRateLimitFilter(ControllerProperties properties, Clock clock) {
+        return new TenantRateLimitFilter(new TenantRateLimiter(properties.tenantRateLimitValue(), clock));
     }
 
     @Bean
@@ -116,6 +132,44 @@ public class ControllerConfiguration {
     }
 
     @Bean
+    Placement placement(NodeRepository nodes, TenantShardRepository shards, ObservedState observed) {
+        return new Placement(nodes, shards, observed);
+    }
+
+    @Bean(destroyMethod = "close")
+    Reconciler reconciler(
+            TenantShardRepository shards,
+            StorageNodeHttp http,
+            ObservedState observed,
+            Placement placement,
+            ControllerMetrics metrics,
+            ControllerProperties properties) {
+        return new Reconciler(shards, http, observed, placement, metrics, properties.reconcilerConcurrencyValue());
+    }
+
+    @Bean(destroyMethod = "close")
+    Heartbeater heartbeater(
+            NodeService nodes,
+            StorageNodeHttp http,
+            NodeResilience resilience,
+            ObservedState observed,
+            Reconciler reconciler,
+            ControllerMetrics metrics,
+            Clock clock,
+            ControllerProperties properties) {
+        return new Heartbeater(
+                nodes,
+                http,
+                resilience,
+                observed,
+                reconciler,
+                metrics,
+                clock,
+                properties.heartbeatIntervalValue(),
+                properties.maxOfflineIntervalValue());
+    }
+
+    @Bean
     TenantService tenantService(
             TenantRepository tenants,
             TenantShardRepository shards,
@@ -124,8 +178,9 @@ public class ControllerConfiguration {
             TransactionalOperator transactions,
             StorageNodeHttp http,
             ObservedState observed,
-            ControllerMetrics metrics) {
-        return new TenantService(tenants, shards, nodes, template, transactions, http, observed, metrics);
+            ControllerMetrics metrics,
+            Reconciler reconciler) {
+        return new TenantService(tenants, shards, nodes, template, transactions, http, observed, metrics, reconciler);
     }
 
     @Bean
@@ -134,8 +189,14 @@ public class ControllerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    StartupReconcile startupReconcile(NodeService nodes, ControllerMetrics metrics, Clock clock) {
-        return new StartupReconcile(nodes, metrics, clock);
+    StartupReconcile startupReconcile(
+            NodeService nodes,
+            ObservedState observed,
+            Reconciler reconciler,
+            Heartbeater heartbeater,
+            ControllerMetrics metrics,
+            Clock clock) {
+        return new StartupReconcile(nodes, observed, reconciler, heartbeater, metrics, clock);
     }
 
     @Bean

@@ -61,6 +61,11 @@ public final class ControllerFlags {
                             ControllerProperties.DEFAULT_MAX_OFFLINE_INTERVAL,
                             "A node silent this long is Offline"),
                     Flag.value(
+                            "heartbeat-interval",
+                            "duration",
+                            ControllerProperties.DEFAULT_HEARTBEAT_INTERVAL,
+                            "How often each storage node is asked GET /v1/utilization"),
+                    Flag.value(
                             "split-threshold",
                             "bytes",
                             null,

@@ -34,12 +34,14 @@ public record ControllerProperties(
         @DefaultValue(DEFAULT_RECONCILER_CONCURRENCY) String reconcilerConcurrency,
         @DefaultValue(DEFAULT_TENANT_RATE_LIMIT) String tenantRateLimit,
         @DefaultValue(DEFAULT_MAX_OFFLINE_INTERVAL) String maxOfflineInterval,
-        String splitThreshold) {
+        String splitThreshold,
+        @DefaultValue(DEFAULT_HEARTBEAT_INTERVAL) String heartbeatInterval) {
     static final String DEFAULT_LISTEN = "127.0.0.1:1234";
     static final String DEFAULT_DEV_DATA_DIR = ".xenon-controller-db";
     static final String DEFAULT_RECONCILER_CONCURRENCY = "128";
     static final String DEFAULT_TENANT_RATE_LIMIT = "10";
     static final String DEFAULT_MAX_OFFLINE_INTERVAL = "30s";
+    static final String DEFAULT_HEARTBEAT_INTERVAL = "5s";
 
     public ControllerProperties {
         databaseUrl = blankToNull(databaseUrl);
@@ -71,6 +73,10 @@ public record ControllerProperties(
         if (offline.isZero() || offline.isNegative()) {
             throw invalid(
                     "max-offline-interval: " + maxOfflineInterval + " (expected: a positive duration such as 30s)");
+        }
+        Duration heartbeat = duration("heartbeat-interval", heartbeatInterval);
+        if (heartbeat.isZero() || heartbeat.isNegative()) {
+            throw invalid("heartbeat-interval: " + heartbeatInterval + " (expected: a positive duration such as 5s)");
         }
         splitThreshold = blankToNull(splitThreshold);
         if (splitThreshold != null) {
@@ -117,6 +123,11 @@ public record ControllerProperties(
 
     public Duration maxOfflineIntervalValue() {
         return duration("max-offline-interval", maxOfflineInterval);
+    }
+
+    /** How often every registered storage node is asked {@code GET /v1/utilization}. */
+    public Duration heartbeatIntervalValue() {
+        return duration("heartbeat-interval", heartbeatInterval);
     }
 
     public Optional<Long> splitThresholdBytes() {

@@ -23,40 +23,76 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reactive calls to storage nodes' management API (Neon's pageserver API). Failures become {@link XenonException}s
  * that keep the node's {@code msg} and the meaning of its status (400, 404, 406, 409); a node that does not answer,
- * or answers with a server error, is UNAVAILABLE.
+ * or answers with a server error, is UNAVAILABLE. Every call goes through {@link NodeResilience}.
  */
 public final class StorageNodeHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final WebClient client;
-    private final Duration timeout;
+    private final NodeResilience resilience;
 
     /** Calls that time out after {@code timeout}, carrying {@code token} as Bearer when given. */
     public StorageNodeHttp(Duration timeout, Optional<String> token) {
+        this(new NodeResilience(withTimeout(NodeResilience.Settings.defaults(), timeout)), token);
+    }
+
+    /** Calls guarded by {@code resilience}, carrying {@code token} as Bearer when given. */
+    public StorageNodeHttp(NodeResilience resilience, Optional<String> token) {
         WebClient.Builder builder =
                 WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
         token.ifPresent(t -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + t));
         this.client = builder.build();
-        this.timeout = timeout;
+        this.resilience = resilience;
     }
 
-    /** One call; {@code jsonBody} may be null. Any status is an answer; no answer is UNAVAILABLE. */
+    private static NodeResilience.Settings withTimeout(NodeResilience.Settings s, Duration timeout) {
+        return new NodeResilience.Settings(
+                timeout,
+                timeout,
+                s.attempts(),
+                s.firstBackoff(),
+                s.breakerWindow(),
+                s.breakerMinimumCalls(),
+                s.breakerFailureRate(),
+                s.breakerOpenFor());
+    }
+
+    /**
+     * One call through {@link NodeResilience} (timeout, retries of idempotent calls, the node's circuit breaker);
+     * {@code jsonBody} may be null. Any status is an answer; no answer is UNAVAILABLE.
+     */
     public Mono<NodeAnswer> call(NodeRow node, HttpMethod method, String path, String jsonBody) {
-        WebClient.RequestBodySpec request = client.method(method).uri(node.httpBase() + path);
-        WebClient.RequestHeadersSpec<?> spec = jsonBody == null
-                ? request
-                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
-        return spec.exchangeToMono(response -> response.bodyToMono(String.class)
-                        .defaultIfEmpty("")
-                        .map(body -> new NodeAnswer(response.statusCode().value(), body)))
+        return resilience.guard(node.nodeId(), method, method + " " + path, attempt(node, method, path, jsonBody));
+    }
+
+    /**
+     * {@code GET /v1/utilization}, the heartbeat: true if the node answered 2xx within {@code timeout}. Not guarded
+     * by the breaker: it is how a node that stopped answering is seen coming back.
+     */
+    public Mono<Boolean> heartbeat(NodeRow node, Duration timeout) {
+        return attempt(node, HttpMethod.GET, "/v1/utilization", null)
                 .timeout(timeout)
-                .onErrorMap(
-                        e -> e instanceof WebClientRequestException || e instanceof TimeoutException,
-                        e -> new XenonException(
-                                ErrorCode.UNAVAILABLE,
-                                "storage node " + node.nodeId() + " at " + node.httpBase() + " did not answer " + method
-                                        + " " + path + ": " + e.getMessage(),
-                                e));
+                .map(NodeAnswer::isSuccess)
+                .onErrorReturn(false);
+    }
+
+    private Mono<NodeAnswer> attempt(NodeRow node, HttpMethod method, String path, String jsonBody) {
+        return Mono.defer(() -> {
+            WebClient.RequestBodySpec request = client.method(method).uri(node.httpBase() + path);
+            WebClient.RequestHeadersSpec<?> spec = jsonBody == null
+                    ? request
+                    : request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
+            return spec.exchangeToMono(response -> response.bodyToMono(String.class)
+                            .defaultIfEmpty("")
+                            .map(body -> new NodeAnswer(response.statusCode().value(), body)))
+                    .onErrorMap(
+                            e -> e instanceof WebClientRequestException || e instanceof TimeoutException,
+                            e -> new XenonException(
+                                    ErrorCode.UNAVAILABLE,
+                                    "storage node " + node.nodeId() + " at " + node.httpBase() + " did not answer "
+                                            + method + " " + path + ": " + e.getMessage(),
+                                    e));
+        });
     }
 
     /** A call that must succeed: its body, or the node's failure as a typed error. */

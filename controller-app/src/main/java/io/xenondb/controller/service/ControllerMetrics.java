@@ -3,6 +3,8 @@ package io.xenondb.controller.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xenondb.controller.nodes.NodeAvailability;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +17,9 @@ import reactor.core.publisher.Mono;
  * The controller's Prometheus series, with Neon's names: {@code storage_controller_pageserver_nodes} (a gauge: Prometheus
  * names only counters {@code _total}, so the seed's {@code ..._nodes_total} is not possible for it),
  * {@code storage_controller_tenant_slots{scheduling}}, {@code storage_controller_reconcile_complete_total{result}},
- * {@code storage_controller_tenant_shards}, {@code storage_controller_reconciler_tasks_active|queued}. Counts of
- * rows are refreshed from the database after every change, so they agree with it after a restart too.
+ * {@code storage_controller_tenant_shards}, {@code storage_controller_reconciler_tasks_active|queued}, and
+ * {@code storage_controller_pageserver_nodes_by_availability{availability}} (from the heartbeats). Counts of rows are
+ * refreshed from the database after every change, so they agree with it after a restart too.
  */
 public final class ControllerMetrics {
     /** Tenant shard scheduling policies (Neon's {@code ShardSchedulingPolicy}), as label values. */
@@ -28,6 +31,7 @@ public final class ControllerMetrics {
     private final AtomicLong reconcilesActive = new AtomicLong();
     private final AtomicLong reconcilesQueued = new AtomicLong();
     private final Map<String, AtomicLong> slots = new ConcurrentHashMap<>();
+    private final Map<NodeAvailability, AtomicLong> availability = new EnumMap<>(NodeAvailability.class);
     private final Counter reconcileOk;
     private final Counter reconcileError;
 
@@ -45,6 +49,14 @@ public final class ControllerMetrics {
             Gauge.builder("storage_controller_tenant_slots", count, AtomicLong::get)
                     .description("Tenant shards by scheduling policy")
                     .tag("scheduling", policy.toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        for (NodeAvailability a : NodeAvailability.values()) {
+            AtomicLong count = new AtomicLong();
+            availability.put(a, count);
+            Gauge.builder("storage_controller_pageserver_nodes_by_availability", count, AtomicLong::get)
+                    .description("Registered storage nodes by observed availability")
+                    .tag("availability", a.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
         Gauge.builder("storage_controller_reconciler_tasks_active", reconcilesActive, AtomicLong::get)
@@ -79,6 +91,22 @@ public final class ControllerMetrics {
                 })
                 .then();
         return nodeCount.then(shardCounts);
+    }
+
+    /** What the reconciler runs now and what waits for a slot. */
+    public void reconcileTasks(long active, long queued) {
+        reconcilesActive.set(active);
+        reconcilesQueued.set(queued);
+    }
+
+    /** One reconcile that acted on a node finished. */
+    public void reconcileComplete(boolean ok) {
+        (ok ? reconcileOk : reconcileError).increment();
+    }
+
+    /** The number of registered nodes in each availability (every value given, zeros included). */
+    public void nodeAvailability(Map<NodeAvailability, Long> counts) {
+        availability.forEach((a, count) -> count.set(counts.getOrDefault(a, 0L)));
     }
 
     public void reconcileStarted() {

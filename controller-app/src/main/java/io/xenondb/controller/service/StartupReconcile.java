@@ -1,5 +1,7 @@
 package io.xenondb.controller.service;
 
+import io.xenondb.controller.nodes.NodeAvailability;
+import io.xenondb.controller.nodes.ObservedState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,23 +10,38 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /**
- * The startup reconcile: asks every registered node what it holds ({@code GET /v1/location_config}), so that the
- * observed state is complete before tenant routes are served. Until it is done {@code /ready} answers 503.
+ * The startup reconcile: asks every registered node what it holds ({@code GET /v1/location_config}), then
+ * reconciles every shard whose node is Active but does not hold it in its current generation (and every shard never
+ * attached); shards of Offline nodes wait for their node's return (see {@link Heartbeater}), which the heartbeats
+ * started afterwards watch for. Until it is done {@code /ready} answers 503.
  */
 public final class StartupReconcile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StartupReconcile.class);
 
     private final NodeService nodes;
+    private final ObservedState observed;
+    private final Reconciler reconciler;
+    private final Heartbeater heartbeater;
     private final ControllerMetrics metrics;
     private final Clock clock;
     private final Instant started;
     private volatile boolean done;
     private volatile Disposable running;
 
-    public StartupReconcile(NodeService nodes, ControllerMetrics metrics, Clock clock) {
+    public StartupReconcile(
+            NodeService nodes,
+            ObservedState observed,
+            Reconciler reconciler,
+            Heartbeater heartbeater,
+            ControllerMetrics metrics,
+            Clock clock) {
         this.nodes = nodes;
+        this.observed = observed;
+        this.reconciler = reconciler;
+        this.heartbeater = heartbeater;
         this.metrics = metrics;
         this.clock = clock;
         this.started = clock.instant();
@@ -35,11 +52,20 @@ public final class StartupReconcile implements AutoCloseable {
         running = metrics.refresh()
                 .thenMany(nodes.list())
                 .flatMap(nodes::observe, 16)
-                .then()
-                .subscribe(v -> {}, e -> LOG.error("startup reconcile failed: {}", e.toString(), e), () -> {
-                    done = true;
-                    LOG.info("startup reconcile done: every registered storage node asked");
-                });
+                .then(Mono.defer(() -> reconciler.reconcileWhere(
+                        shard -> shard.generationNodeId() == null
+                                || observed.availability(shard.generationNodeId()) == NodeAvailability.Active,
+                        "startup")))
+                .subscribe(
+                        reconciled -> {
+                            done = true;
+                            LOG.info(
+                                    "startup reconcile done: every registered storage node asked, {} tenant shard(s)"
+                                            + " reconciled",
+                                    reconciled);
+                            heartbeater.start();
+                        },
+                        e -> LOG.error("startup reconcile failed: {}", e.toString(), e));
     }
 
     public boolean isDone() {

@@ -1,7 +1,5 @@
 package io.xenondb.controller.service;
 
-import io.xenondb.controller.nodes.NodeAvailability;
-import io.xenondb.controller.nodes.NodeSchedulingPolicy;
 import io.xenondb.controller.nodes.ObservedState;
 import io.xenondb.controller.nodes.StorageNodeHttp;
 import io.xenondb.controller.store.NodeRepository;
@@ -12,12 +10,10 @@ import io.xenondb.controller.store.TenantShardRepository;
 import io.xenondb.controller.store.TenantShardRow;
 import io.xenondb.shared.client.storagenode.LocationConfig;
 import io.xenondb.shared.client.storagenode.LocationConfigMode;
-import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantShardId;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +43,7 @@ public final class TenantService {
     private final StorageNodeHttp http;
     private final ObservedState observed;
     private final ControllerMetrics metrics;
+    private final Reconciler reconciler;
 
     public TenantService(
             TenantRepository tenants,
@@ -56,7 +53,8 @@ public final class TenantService {
             TransactionalOperator transactions,
             StorageNodeHttp http,
             ObservedState observed,
-            ControllerMetrics metrics) {
+            ControllerMetrics metrics,
+            Reconciler reconciler) {
         this.tenants = tenants;
         this.shards = shards;
         this.nodes = nodes;
@@ -65,6 +63,7 @@ public final class TenantService {
         this.http = http;
         this.observed = observed;
         this.metrics = metrics;
+        this.reconciler = reconciler;
     }
 
     /**
@@ -106,80 +105,11 @@ public final class TenantService {
     }
 
     /**
-     * Makes the shard's node hold it AttachedSingle in its current generation. When it does not (a new shard, a
-     * node that lost it, a node no longer schedulable), the next generation is issued and stored first, then the
-     * node is told.
+     * Makes the shard's node hold it AttachedSingle in its current generation: nothing to do when it does (as last
+     * observed), else a run of the {@link Reconciler} (the next generation stored first, then the node told).
      */
     public Mono<TenantShardRow> ensureAttached(TenantShardRow shard) {
-        TenantShardId shardId = TenantShardId.parse(shard.tenantShardId());
-        if (shard.generationNodeId() != null
-                && observed.location(shardId, shard.generationNodeId())
-                        .filter(l -> l.mode() == LocationConfigMode.AttachedSingle
-                                && l.generation() != null
-                                && l.generation() == shard.generation())
-                        .isPresent()) {
-            return Mono.just(shard);
-        }
-        return pickNode(shard).flatMap(node -> {
-            metrics.reconcileStarted();
-            return shards.incrementGeneration(shard.tenantShardId(), node.nodeId())
-                    .switchIfEmpty(Mono.error(() -> new XenonException(
-                            ErrorCode.NOT_FOUND, "tenant " + shard.tenantId() + ": deleted meanwhile")))
-                    .flatMap(generation -> {
-                        LocationConfig config = new LocationConfig(
-                                LocationConfigMode.AttachedSingle,
-                                generation,
-                                null,
-                                shard.shardNumber(),
-                                shard.shardCount(),
-                                shard.stripeSize(),
-                                JSON.readValue(shard.config(), TenantConf.class));
-                        return http.locationConfig(node, shardId, config)
-                                .doOnSuccess(v -> {
-                                    observed.record(node.nodeId(), shardId, config);
-                                    LOG.info(
-                                            "tenant shard {} attached to node {} in generation {}",
-                                            shardId,
-                                            node.nodeId(),
-                                            generation);
-                                })
-                                .then(shards.findById(shard.tenantShardId()));
-                    })
-                    .doOnSuccess(s -> metrics.reconcileFinished(true))
-                    .doOnError(e -> metrics.reconcileFinished(false))
-                    .onErrorMap(
-                            e -> !(e instanceof XenonException x) || x.code() != ErrorCode.NOT_FOUND,
-                            e -> new XenonException(
-                                    ErrorCode.UNAVAILABLE,
-                                    "tenant " + shard.tenantId() + " is stored, but attaching it to storage node "
-                                            + node.nodeId() + " failed (repeat the request to retry): "
-                                            + e.getMessage(),
-                                    e));
-        });
-    }
-
-    /** The shard's node if it may still hold it, else the least loaded Active node (fewest shards, then lowest id). */
-    private Mono<NodeRow> pickNode(TenantShardRow shard) {
-        Mono<NodeRow> current = shard.generationNodeId() == null
-                ? Mono.empty()
-                : nodes.findById(shard.generationNodeId()).filter(this::schedulable);
-        return current.switchIfEmpty(Mono.defer(() -> nodes.findAllByOrderByNodeIdAsc()
-                .filter(this::schedulable)
-                .flatMap(node -> shards.countByGenerationNodeId(node.nodeId()).map(load -> Map.entry(node, load)))
-                .collectList()
-                .flatMap(loads -> Mono.justOrEmpty(loads.stream()
-                        .min(Comparator.<Map.Entry<NodeRow, Long>>comparingLong(Map.Entry::getValue)
-                                .thenComparingLong(e -> e.getKey().nodeId()))
-                        .map(Map.Entry::getKey)))
-                .switchIfEmpty(Mono.error(() -> new XenonException(
-                        ErrorCode.UNAVAILABLE,
-                        "tenant " + shard.tenantId() + ": no Active storage node to place it on (register one with"
-                                + " POST /control/v1/node)")))));
-    }
-
-    private boolean schedulable(NodeRow node) {
-        return NodeSchedulingPolicy.Active.name().equals(node.schedulingPolicy())
-                && observed.availability(node.nodeId()) != NodeAvailability.Offline;
+        return reconciler.attachedAsIntended(shard) ? Mono.just(shard) : reconciler.reconcile(shard.tenantShardId());
     }
 
     /** The tenant's shard; NOT_FOUND if there is no such tenant. */
