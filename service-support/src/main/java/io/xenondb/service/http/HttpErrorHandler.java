@@ -1,5 +1,6 @@
 package io.xenondb.service.http;
 
+import io.xenondb.shared.error.XenonException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,11 @@ public final class HttpErrorHandler implements WebExceptionHandler, Ordered {
         if (failure instanceof ResponseStatusException) {
             msg = request + ": " + msg; // Spring's reasons (no route, wrong method) do not say which request
         }
-        if (answer.isServerFault()) {
+        if (answer.isServerFault() && !(failure instanceof XenonException)) {
             LOG.error("{} failed: {}", request, answer.msg(), failure);
+        } else if (answer.isServerFault()) {
+            // A typed answer (a node did not answer, not ready yet): the message says it all, no stack needed.
+            LOG.warn("{} answered {}: {}", request, answer.status().value(), msg);
         } else {
             LOG.debug("{} refused with {}: {}", request, answer.status(), msg);
         }
