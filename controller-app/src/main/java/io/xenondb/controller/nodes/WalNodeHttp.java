@@ -5,12 +5,10 @@ import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -36,16 +34,19 @@ public final class WalNodeHttp {
 
     /** One call; {@code jsonBody} may be null. Any status is an answer; no answer is UNAVAILABLE. */
     public Mono<NodeAnswer> call(WalNodeRow node, HttpMethod method, String path, String jsonBody) {
-        WebClient.RequestBodySpec request = client.method(method).uri(node.httpBase() + path);
-        WebClient.RequestHeadersSpec<?> spec = jsonBody == null
-                ? request
-                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
-        return spec.exchangeToMono(response -> response.bodyToMono(String.class)
-                        .defaultIfEmpty("")
-                        .map(body -> new NodeAnswer(response.statusCode().value(), body)))
+        return Mono.defer(() -> {
+                    WebClient.RequestBodySpec request = client.method(method).uri(node.httpBase() + path);
+                    WebClient.RequestHeadersSpec<?> spec = jsonBody == null
+                            ? request
+                            : request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
+                    return spec.exchangeToMono(response -> response.bodyToMono(String.class)
+                            .defaultIfEmpty("")
+                            .map(body -> new NodeAnswer(response.statusCode().value(), body)));
+                })
                 .timeout(timeout)
+                // Not reached (refused, timed out), or not reachable at all (an address no URL can hold).
                 .onErrorMap(
-                        e -> e instanceof WebClientRequestException || e instanceof TimeoutException,
+                        e -> !(e instanceof XenonException),
                         e -> new XenonException(
                                 ErrorCode.UNAVAILABLE,
                                 "WAL node " + node.id() + " at " + node.httpBase() + " did not answer " + method + " "

@@ -3,9 +3,12 @@ package io.xenondb.controller.service;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.xenondb.controller.nodes.WalNodeSchedulingPolicy;
 import io.xenondb.controller.store.WalNodeRow;
-import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /control/v1/safekeeper/{id}} (Neon's {@code SafekeeperUpsert}): {@code host} and {@code port} are
@@ -22,6 +25,9 @@ public record WalNodeRegistration(
         @JsonProperty("http_port") Integer httpPort,
         @JsonProperty("https_port") Integer httpsPort,
         @JsonProperty("availability_zone_id") String availabilityZoneId) {
+    private static final Pattern HOST =
+            Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*");
+
     public WalNodeRegistration {
         if (id == null) {
             throw invalid("id: missing (expected: the WAL node's id, as in the path)");
@@ -38,10 +44,8 @@ public record WalNodeRegistration(
         port("http_port", httpPort, true);
         port("https_port", httpsPort, false);
         text("availability_zone_id", availabilityZoneId, "a zone name, e.g. us-east-1a");
-        try {
-            ListenAddress.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
-        } catch (XenonException e) {
-            throw invalid("host: '" + host + "' (expected: a host name or IP address, without port)");
+        if (!validHost(host)) {
+            throw invalid("host: '" + shown(host) + "' (expected: a host name or IP address, without port)");
         }
     }
 
@@ -57,6 +61,22 @@ public record WalNodeRegistration(
 
     private WalNodeRow withPolicy(String policy) {
         return new WalNodeRow(id, regionId, version, host, port, httpPort, httpsPort, availabilityZoneId, policy);
+    }
+
+    /** A DNS name or IPv4 address (labels of letters, digits, '-' and '_'), or an IPv6 literal. */
+    private static boolean validHost(String host) {
+        if (host.contains(":")) {
+            if (!host.matches("[0-9A-Fa-f:.]+")) {
+                return false;
+            }
+            try {
+                // A literal of hex digits, colons and dots is parsed, never looked up.
+                return InetAddress.getByName(host) instanceof Inet6Address;
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return HOST.matcher(host).matches();
     }
 
     private static void text(String field, String value, String expected) {
