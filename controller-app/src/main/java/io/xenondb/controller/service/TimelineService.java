@@ -102,7 +102,13 @@ public final class TimelineService {
         }
         JsonNode info = JSON.readTree(answer.body());
         // A compute's first basebackup is at the storage node's last record LSN: the WAL nodes' WAL starts there.
-        Lsn start = Lsn.parse(text(info, "last_record_lsn"));
+        String lastRecord = text(info, "last_record_lsn");
+        if (lastRecord == null) {
+            return Mono.error(new XenonException(
+                    ErrorCode.UNAVAILABLE,
+                    "timeline " + id + ": the storage node's TimelineInfo has no last_record_lsn (expected: X/X)"));
+        }
+        Lsn start = Lsn.parse(lastRecord);
         int pgVersion = info.path("pg_version").asInt();
         return walTimelines.create(id, set.get(), pgVersion, start);
     }

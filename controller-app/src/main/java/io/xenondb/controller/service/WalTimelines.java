@@ -121,10 +121,10 @@ public final class WalTimelines {
                         .then(Mono.<String>empty())
                         .onErrorResume(e -> Mono.just(e.getMessage())))
                 .collectList()
-                .flatMap(failures -> {
-                    int created = set.nodes().size() - failures.size();
+                .flatMap(answers -> {
+                    int created = set.nodes().size() - answers.size();
+                    List<String> failures = new ArrayList<>(answers);
                     if (set.nodes().size() < set.ids().size()) {
-                        failures = new ArrayList<>(failures);
                         failures.add("some of them are no longer registered");
                     }
                     if (created < quorum) {
