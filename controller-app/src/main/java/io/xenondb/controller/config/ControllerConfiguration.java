@@ -16,6 +16,7 @@ import io.xenondb.controller.http.TenantRateLimiter;
 import io.xenondb.controller.nodes.NodeResilience;
 import io.xenondb.controller.nodes.ObservedState;
 import io.xenondb.controller.nodes.StorageNodeHttp;
+import io.xenondb.controller.nodes.WalNodeHttp;
 import io.xenondb.controller.service.ControllerMetrics;
 import io.xenondb.controller.service.Heartbeater;
 import io.xenondb.controller.service.NodeService;
@@ -24,9 +25,12 @@ import io.xenondb.controller.service.Reconciler;
 import io.xenondb.controller.service.StartupReconcile;
 import io.xenondb.controller.service.TenantService;
 import io.xenondb.controller.service.TimelineService;
+import io.xenondb.controller.service.WalNodeService;
+import io.xenondb.controller.service.WalTimelines;
 import io.xenondb.controller.store.NodeRepository;
 import io.xenondb.controller.store.TenantRepository;
 import io.xenondb.controller.store.TenantShardRepository;
+import io.xenondb.controller.store.WalNodeRepository;
 import io.xenondb.service.http.HttpErrorHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +50,9 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ControllerProperties.class)
 public class ControllerConfiguration {
+    /** Calls to WAL nodes: small and local to them (timeline create and delete, status). */
+    static final Duration WAL_NODE_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -184,8 +191,28 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    TimelineService timelineService(TenantService tenants, StorageNodeHttp http, R2dbcEntityTemplate template) {
-        return new TimelineService(tenants, http, template);
+    WalNodeHttp walNodeHttp(ControllerProperties properties) {
+        return new WalNodeHttp(WAL_NODE_CALL_TIMEOUT, properties.walNodeToken());
+    }
+
+    @Bean
+    WalNodeService walNodeService(WalNodeRepository walNodes, R2dbcEntityTemplate template, WalNodeHttp http) {
+        return new WalNodeService(walNodes, template, http);
+    }
+
+    @Bean
+    WalTimelines walTimelines(WalNodeService walNodes, WalNodeRepository rows, WalNodeHttp http) {
+        return new WalTimelines(walNodes, rows, http);
+    }
+
+    @Bean
+    TimelineService timelineService(
+            TenantService tenants,
+            StorageNodeHttp http,
+            R2dbcEntityTemplate template,
+            WalNodeService walNodes,
+            WalTimelines walTimelines) {
+        return new TimelineService(tenants, http, template, walNodes, walTimelines);
     }
 
     @Bean(destroyMethod = "close")

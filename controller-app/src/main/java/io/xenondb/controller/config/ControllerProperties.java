@@ -108,6 +108,11 @@ public record ControllerProperties(
         return Optional.ofNullable(jwtToken);
     }
 
+    /** The token sent as Bearer on calls to WAL nodes ({@code --safekeeper-jwt-token}). */
+    public Optional<String> walNodeToken() {
+        return Optional.ofNullable(safekeeperJwtToken);
+    }
+
     public Path devDataDirPath() {
         return Path.of(devDataDir);
     }

@@ -71,7 +71,8 @@ public class TenantApi {
     @DeleteMapping("/v1/tenant/{tenant_id}")
     public Mono<Map<String, Object>> delete(@PathVariable("tenant_id") String tenant) {
         return ready().then(Mono.fromCallable(() -> JsonBodies.tenant(tenant)))
-                .flatMap(tenants::delete)
+                // The WAL nodes first: the timelines' rows say which hold the tenant, and go with the tenant.
+                .flatMap(id -> timelines.deleteOnWalNodes(id).then(tenants.delete(id)))
                 .thenReturn(Map.of());
     }
 
