@@ -79,7 +79,7 @@ final class StartCommand extends LocalCommand implements Callable<Integer> {
         };
     }
 
-    /** Tells the controller where every storage node is (an idempotent upsert). */
+    /** Tells the controller where every storage node and WAL node is (idempotent upserts). */
     void register(LocalConfig config) {
         for (LocalConfig.StorageNode node : config.storageNodes()) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -92,6 +92,17 @@ final class StartCommand extends LocalCommand implements Callable<Integer> {
             body.put("listen_grpc_port", node.grpcPort());
             body.put("availability_zone_id", node.availabilityZone());
             controller().post("/control/v1/node", body);
+        }
+        for (LocalConfig.WalNode node : config.walNodes()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", node.id());
+            body.put("region_id", "local");
+            body.put("version", 1);
+            body.put("host", "127.0.0.1");
+            body.put("port", node.grpcPort());
+            body.put("http_port", node.httpPort());
+            body.put("availability_zone_id", node.availabilityZone());
+            controller().post("/control/v1/safekeeper/" + node.id(), body);
         }
     }
 }
