@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -28,8 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SpecReader {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final Set<String> REQUIRED =
-            Set.of("tenant_id", "timeline_id", "mode", "pageserver_connstring", "pg_port");
+    private static final List<String> REQUIRED =
+            List.of("tenant_id", "timeline_id", "mode", "pageserver_connstring", "pg_port");
     private static final List<String> FIELDS = List.of(
             "tenant_id",
             "timeline_id",
@@ -47,9 +46,12 @@ public final class SpecReader {
 
     /** Parses the text of a spec file. */
     public static ComputeSpec parse(String json) {
+        if (json == null || json.isBlank()) {
+            throw invalid("spec: empty (expected: a JSON object with " + String.join(", ", REQUIRED) + ")");
+        }
         JsonNode tree;
         try {
-            tree = JSON.readTree(json == null ? "" : json);
+            tree = JSON.readTree(json);
         } catch (JacksonException e) {
             throw invalid("spec: malformed JSON: " + firstLine(e.getOriginalMessage()));
         }

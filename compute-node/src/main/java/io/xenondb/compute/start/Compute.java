@@ -181,6 +181,10 @@ public final class Compute implements AutoCloseable {
                     spec.dataDir(),
                     spec.timeout(),
                     spec.imageCache() == null ? null : new ImageCache(spec.imageCache()));
+        } catch (XenonException e) {
+            // gRPC's own text ("io exception") does not say whom it could not reach.
+            throw new XenonException(
+                    e.code(), "base backup from the storage node at " + spec.storageNode() + ": " + e.getMessage(), e);
         } finally {
             WalNodeChannels.close(channel, Duration.ofSeconds(1));
         }
