@@ -36,7 +36,10 @@ final class OrphanPostmaster {
         if (orphan.pid().isEmpty()) {
             return false;
         }
-        LOG.warn("stopping the postmaster (pid {}) a previous compute_ctl left running on {}", orphan.pid(), pgdata);
+        LOG.warn(
+                "stopping the postmaster (pid {}) a previous compute_ctl left running on {}",
+                orphan.pid().getAsLong(),
+                pgdata);
         orphan.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
         return true;
     }

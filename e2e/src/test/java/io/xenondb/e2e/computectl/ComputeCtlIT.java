@@ -113,7 +113,10 @@ class ComputeCtlIT {
 
     private static ComputeCtlLauncher start(Endpoint endpoint, String logName) {
         return ComputeCtlLauncher.start(
-                endpoint.pgdata(), endpoint.spec(), FreePorts.allocate(), endpoint.dir().resolve(logName + ".log"));
+                endpoint.pgdata(),
+                endpoint.spec(),
+                FreePorts.allocate(),
+                endpoint.dir().resolve(logName + ".log"));
     }
 
     private static Connection connect(Endpoint endpoint) throws SQLException {
@@ -164,7 +167,8 @@ class ComputeCtlIT {
             expected = count(endpoint);
             assertThat(expected).isEqualTo(1000L * 1_000_000 + 500_500);
 
-            ComputeCtlLauncher.Answer again = ctl.post("/configure", "{\"spec\": " + Files.readString(endpoint.spec()) + "}");
+            ComputeCtlLauncher.Answer again =
+                    ctl.post("/configure", "{\"spec\": " + Files.readString(endpoint.spec()) + "}");
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.json().get("msg").asString()).contains("Running");
 
@@ -173,19 +177,24 @@ class ComputeCtlIT {
                     .contains("compute_ctl_up 1.0")
                     .contains("compute_ctl_state{state=\"Running\"} 1.0")
                     .contains("compute_last_active_seconds ")
-                    .contains("xenon_walproposer_commit_lsn{tenant_id=\"" + endpoint.timeline().tenant());
+                    .contains("xenon_walproposer_commit_lsn{tenant_id=\""
+                            + endpoint.timeline().tenant());
 
             ComputeCtlLauncher.Answer terminated = ctl.post("/terminate", null);
             assertThat(terminated.status()).isEqualTo(200);
             assertThat(ctl.awaitExit(EXIT)).isZero();
         }
-        assertThat(listening(endpoint.pgPort())).as("PostgreSQL stopped with compute_ctl").isFalse();
+        assertThat(listening(endpoint.pgPort()))
+                .as("PostgreSQL stopped with compute_ctl")
+                .isFalse();
         assertThat(endpoint.stateFile().read())
                 .hasValueSatisfying(state -> assertThat(state.status()).isEqualTo(StateFile.Ending.Terminated));
 
         try (ComputeCtlLauncher ctl = start(endpoint, "second")) {
             ctl.awaitStatus("Running", RUNNING);
-            assertThat(endpoint.stateFile().read()).as("a start forgets the last ending").isEmpty();
+            assertThat(endpoint.stateFile().read())
+                    .as("a start forgets the last ending")
+                    .isEmpty();
             assertThat(count(endpoint)).isEqualTo(expected);
             insert(endpoint, 1001, 1500);
             expected = count(endpoint);

@@ -87,7 +87,9 @@ final class LocalCluster implements AutoCloseable {
                 broker);
         brokerProcess.awaitPort("127.0.0.1", brokerPort, START);
         for (int i = 0; i < walNodes.size(); i++) {
-            walNodeProcesses.get(i).awaitPort("127.0.0.1", walNodes.get(i).address().port(), START);
+            walNodeProcesses
+                    .get(i)
+                    .awaitPort("127.0.0.1", walNodes.get(i).address().port(), START);
         }
         storage.awaitPort(storageHttp.host(), storageHttp.port(), START);
         storage.awaitPort(storageGrpc.host(), storageGrpc.port(), START);
@@ -95,8 +97,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess launch(String name, String mainClass, String... args) {
-        ServiceProcess process =
-                ServiceProcess.java(name, mainClass, List.of(args), dir.resolve(name + ".log"));
+        ServiceProcess process = ServiceProcess.java(name, mainClass, List.of(args), dir.resolve(name + ".log"));
         processes.add(process);
         return process.start();
     }
