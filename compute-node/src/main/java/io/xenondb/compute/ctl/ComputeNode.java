@@ -207,7 +207,11 @@ public final class ComputeNode {
         } else {
             Compute running = started;
             running.proposer()
-                    .ifPresent(proposer -> proposer.exit().thenAccept(why -> broken("the WAL proposer ended: " + why)));
+                    // Not on the proposer's own thread: stopping the compute closes the proposer and waits for it.
+                    .ifPresent(proposer -> proposer.exit()
+                            .thenAccept(why -> Thread.ofVirtual()
+                                    .name("compute-broken")
+                                    .start(() -> broken("the WAL proposer ended: " + why))));
             LOG.info(
                     "compute running: {} {} at {} on port {}",
                     spec.timelineId(),
