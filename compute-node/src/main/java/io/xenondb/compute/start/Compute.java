@@ -159,6 +159,12 @@ public final class Compute implements AutoCloseable {
 
     /** Starts the compute; on failure nothing it started is left running. */
     public static Compute start(PostgresBinaries binaries, Spec spec) {
+        return start(binaries, spec, ProposerMetrics.unregistered(spec.tenantTimeline()));
+    }
+
+    /** The same, with the WAL proposer (of a primary) reporting to {@code metrics}. */
+    public static Compute start(PostgresBinaries binaries, Spec spec, ProposerMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         Optional<Lsn> synced = Optional.empty();
         if (spec.mode() == Mode.PRIMARY && anyWalNodeKnows(spec)) {
             synced = Optional.of(SyncWalNodes.syncWalNodes(spec.tenantTimeline(), spec.walNodes(), spec.timeout()));
@@ -175,6 +181,10 @@ public final class Compute implements AutoCloseable {
                     spec.dataDir(),
                     spec.timeout(),
                     spec.imageCache() == null ? null : new ImageCache(spec.imageCache()));
+        } catch (XenonException e) {
+            // gRPC's own text ("io exception") does not say whom it could not reach.
+            throw new XenonException(
+                    e.code(), "base backup from the storage node at " + spec.storageNode() + ": " + e.getMessage(), e);
         } finally {
             WalNodeChannels.close(channel, Duration.ofSeconds(1));
         }
@@ -209,7 +219,7 @@ public final class Compute implements AutoCloseable {
                 if (synced.isEmpty()) {
                     config = config.withTimelineCreation(start);
                 }
-                proposer = WalProposer.start(config, ProposerMetrics.unregistered(spec.tenantTimeline()));
+                proposer = WalProposer.start(config, metrics);
             }
             return new Compute(spec, postgres, fetched, proposer);
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,126 @@
+package io.xenondb.e2e.computectl;
+
+import io.xenondb.compute.walproposer.WalNodeEndpoint;
+import io.xenondb.pgruntime.FreePorts;
+import io.xenondb.service.process.ServiceProcess;
+import io.xenondb.shared.cli.ListenAddress;
+import io.xenondb.shared.client.StorageNodeClient;
+import io.xenondb.shared.client.storagenode.LocationConfig;
+import io.xenondb.shared.client.storagenode.LocationConfigMode;
+import io.xenondb.shared.client.storagenode.TenantConf;
+import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
+import io.xenondb.shared.id.TenantId;
+import io.xenondb.shared.id.TenantShardId;
+import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.FileTrees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A broker, three WAL nodes and a storage node, each a process of its own started from this JVM's class path, with
+ * their files and logs under {@code dir}. Every process is stopped by its handle on {@link #close()}.
+ */
+final class LocalCluster implements AutoCloseable {
+    private static final Duration START = Duration.ofSeconds(90);
+
+    final Path dir;
+    final List<WalNodeEndpoint> walNodes = new ArrayList<>();
+    final ListenAddress storageHttp = new ListenAddress("127.0.0.1", FreePorts.allocate());
+    final ListenAddress storageGrpc = new ListenAddress("127.0.0.1", FreePorts.allocate());
+    private final int brokerPort = FreePorts.allocate();
+    private final List<ServiceProcess> processes = new ArrayList<>();
+
+    LocalCluster(Path dir) {
+        this.dir = dir.toAbsolutePath();
+        try {
+            FileTrees.deleteRecursively(this.dir);
+            Files.createDirectories(this.dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    LocalCluster start() {
+        String broker = "http://127.0.0.1:" + brokerPort;
+        ServiceProcess brokerProcess = launch(
+                "broker",
+                "io.xenondb.broker.BrokerApplication",
+                "--listen-addr",
+                "127.0.0.1:" + brokerPort,
+                "--listen-http-addr",
+                "127.0.0.1:" + FreePorts.allocate());
+        List<ServiceProcess> walNodeProcesses = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            int grpc = FreePorts.allocate();
+            walNodes.add(WalNodeEndpoint.of(id, "127.0.0.1", grpc));
+            walNodeProcesses.add(launch(
+                    "wal" + id,
+                    "io.xenondb.walnode.WalNodeApplication",
+                    "--id",
+                    Integer.toString(id),
+                    "-D",
+                    dir.resolve("wal" + id).toString(),
+                    "--listen-grpc",
+                    "127.0.0.1:" + grpc,
+                    "--listen-http",
+                    "127.0.0.1:" + FreePorts.allocate(),
+                    "--broker-endpoint",
+                    broker));
+        }
+        ServiceProcess storage = launch(
+                "storage",
+                "io.xenondb.storagenode.StorageNodeApplication",
+                "--id",
+                "1",
+                "-D",
+                dir.resolve("storage").toString(),
+                "--listen-http",
+                storageHttp.toString(),
+                "--listen-grpc",
+                storageGrpc.toString(),
+                "--broker-endpoint",
+                broker);
+        brokerProcess.awaitPort("127.0.0.1", brokerPort, START);
+        for (int i = 0; i < walNodes.size(); i++) {
+            walNodeProcesses
+                    .get(i)
+                    .awaitPort("127.0.0.1", walNodes.get(i).address().port(), START);
+        }
+        storage.awaitPort(storageHttp.host(), storageHttp.port(), START);
+        storage.awaitPort(storageGrpc.host(), storageGrpc.port(), START);
+        return this;
+    }
+
+    private ServiceProcess launch(String name, String mainClass, String... args) {
+        ServiceProcess process = ServiceProcess.java(name, mainClass, List.of(args), dir.resolve(name + ".log"));
+        processes.add(process);
+        return process.start();
+    }
+
+    /** A new tenant (attached in generation 1) and its bootstrapped main timeline, through the storage node's API. */
+    TenantTimeline createTenant() {
+        TenantShardId tenant = TenantShardId.unsharded(TenantId.generate());
+        TimelineId timeline = TimelineId.generate();
+        try (StorageNodeClient client = new StorageNodeClient(storageHttp)) {
+            client.locationConfig(
+                    tenant,
+                    new LocationConfig(LocationConfigMode.AttachedSingle, 1L, null, 0, 0, null, TenantConf.defaults()));
+            client.timelineCreate(tenant, TimelineCreateRequest.bootstrap(timeline));
+        }
+        return new TenantTimeline(tenant.tenantId(), timeline);
+    }
+
+    record TenantTimeline(TenantId tenant, TimelineId timeline) {}
+
+    @Override
+    public void close() {
+        for (ServiceProcess process : processes.reversed()) {
+            process.stop(Duration.ofSeconds(15));
+        }
+    }
+}
