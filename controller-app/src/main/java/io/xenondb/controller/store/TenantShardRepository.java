@@ -18,4 +18,11 @@ public interface TenantShardRepository extends ReactiveCrudRepository<TenantShar
     @Query("UPDATE tenant_shards SET generation = generation + 1, generation_node_id = :nodeId"
             + " WHERE tenant_shard_id = :tenantShardId RETURNING generation")
     Mono<Long> incrementGeneration(String tenantShardId, long nodeId);
+
+    /**
+     * Issues the next generation of every shard whose generation belongs to {@code nodeId} (the re-attach upcall of
+     * a restarted node), in one statement; answers the updated rows.
+     */
+    @Query("UPDATE tenant_shards SET generation = generation + 1" + " WHERE generation_node_id = :nodeId RETURNING *")
+    Flux<TenantShardRow> incrementGenerationsOf(long nodeId);
 }

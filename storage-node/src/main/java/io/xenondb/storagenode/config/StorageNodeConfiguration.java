@@ -14,6 +14,7 @@ import io.xenondb.storagenode.ingest.WalNodeDirectory;
 import io.xenondb.storagenode.pages.Materialiser;
 import io.xenondb.storagenode.pages.PageReads;
 import io.xenondb.storagenode.pages.SnapshotCache;
+import io.xenondb.storagenode.remote.GenerationValidator;
 import io.xenondb.storagenode.remote.RemoteStorageConfig;
 import io.xenondb.storagenode.remote.sync.HeldLocationValidator;
 import io.xenondb.storagenode.remote.sync.RemoteSync;
@@ -22,6 +23,7 @@ import io.xenondb.storagenode.replay.ReplayWorker;
 import io.xenondb.storagenode.tenant.Bootstrap;
 import io.xenondb.storagenode.tenant.ImageMaker;
 import io.xenondb.storagenode.tenant.TenantManager;
+import io.xenondb.storagenode.upcall.ControlPlaneClient;
 import io.xenondb.storagenode.wal.WalSource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,7 +84,8 @@ public class StorageNodeConfiguration {
             Clock clock,
             PostgresBinaries binaries,
             ImageMaker imageMaker,
-            WalNodeDirectory walNodes)
+            WalNodeDirectory walNodes,
+            ControlPlaneProperties controlPlane)
             throws IOException {
         TenantManager.Settings defaults = TenantManager.Settings.defaults();
         TenantManager manager = new TenantManager(
@@ -94,22 +97,34 @@ public class StorageNodeConfiguration {
                 walNodes,
                 new TenantManager.Settings(
                         properties.waitLsnTimeout(), defaults.imageCheckInterval(), defaults.ingest()));
-        manager.start();
+        if (controlPlane.upcallBase().isEmpty()) {
+            manager.start();
+        } // else the re-attach answer decides what loads (ControlPlaneStart)
         return manager;
     }
 
     /** Uploads to and attaches from object storage, when {@code --remote-storage} is given. */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty("remote-storage")
-    RemoteSync remoteSync(StorageNodeProperties properties, TenantManager tenants, ObjectProvider<MeterRegistry> meters)
+    RemoteSync remoteSync(
+            StorageNodeProperties properties,
+            TenantManager tenants,
+            ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ControlPlaneClient> controlPlane)
             throws IOException {
+        // Deletions need this node to hold the generation and, with a controller, the controller to confirm it.
+        HeldLocationValidator held = new HeldLocationValidator(tenants);
+        ControlPlaneClient upcalls = controlPlane.getIfAvailable();
+        GenerationValidator validator = upcalls == null
+                ? held
+                : (id, generation) -> held.isCurrent(id, generation) && upcalls.isCurrent(id, generation);
         RemoteStorageConfig config = properties
                 .remoteStorageConfig()
                 .orElseThrow(() -> new IllegalStateException("remote-storage is empty"));
         RemoteSync sync = new RemoteSync(
                 config.open(),
                 tenants,
-                new HeldLocationValidator(tenants),
+                validator,
                 properties.workdirPath().toAbsolutePath().resolve("tmp").resolve("remote-sync"),
                 RemoteSync.Settings.defaults());
         sync.start();

@@ -52,7 +52,24 @@ public final class StorageNodeFlags {
                             "path",
                             null,
                             "Ed25519 public key (PEM) that JWTs must verify with on the API and the page service"
-                                    + " (Neon's auth_validation_public_key_path) [default: none, no auth]")));
+                                    + " (Neon's auth_validation_public_key_path) [default: none, no auth]"),
+                    Flag.value(
+                            "control-plane-api",
+                            "http://host:port[/upcall/v1/]",
+                            null,
+                            "Storage controller upcalls (Neon's control_plane_api): re-attach at start, validate"
+                                    + " before remote deletions [default: none, tenants load from local disk]"),
+                    Flag.value(
+                            "control-plane-api-token",
+                            "jwt",
+                            null,
+                            "Bearer token for the upcalls (scope generations_api) [default: none]"),
+                    Flag.value(
+                            "availability-zone",
+                            "id",
+                            null,
+                            "This node's availability zone; with --control-plane-api the node registers itself"
+                                    + " through re-attach [default: none, it must be registered already]")));
 
     private StorageNodeFlags() {}
 }

@@ -4,6 +4,7 @@ import io.xenondb.pgruntime.PostgresBinaries;
 import io.xenondb.shared.basebackup.BasebackupInfo;
 import io.xenondb.shared.client.storagenode.LocationConfig;
 import io.xenondb.shared.client.storagenode.LocationConfigMode;
+import io.xenondb.shared.client.storagenode.TenantConf;
 import io.xenondb.shared.client.storagenode.TimelineCreateRequest;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
@@ -113,6 +114,87 @@ public final class TenantManager implements AutoCloseable {
                 }
             }
         }
+        startTasks();
+    }
+
+    /**
+     * Starts with exactly the tenant shards the storage controller's re-attach answered, in their new locations:
+     * those on local disk load from it, the others attach as a new location does (from remote storage when there
+     * is one); local shards not in the answer are detached (their local files go, remote objects stay).
+     */
+    public void start(Map<TenantShardId, LocationConfig> answered) throws IOException {
+        DurableFiles.createDirectories(tenantsDir);
+        ScratchDirectory.clean(tenantsDir.resolveSibling("tmp"));
+        Map<TenantShardId, LocationConfig> remaining = new java.util.LinkedHashMap<>(answered);
+        try (Stream<Path> dirs = Files.list(tenantsDir)) {
+            for (Path dir : dirs.toList()) {
+                if (dir.getFileName().toString().endsWith(".___deleted")) {
+                    FileTrees.deleteRecursively(dir); // a drop a crash interrupted
+                    continue;
+                }
+                TenantShardId id;
+                try {
+                    id = TenantShardId.parse(dir.getFileName().toString());
+                } catch (XenonException e) {
+                    LOG.warn("{} is not a tenant shard directory: left alone", dir);
+                    continue;
+                }
+                LocationConfig location = remaining.remove(id);
+                try {
+                    if (location == null) {
+                        LOG.info("tenant {}: not attached here any more (re-attach): dropping its local state", id);
+                        dropDirectory(dir);
+                    } else {
+                        loadReattached(id, dir, location);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("tenant {} could not be re-attached: {}", id, e.toString(), e);
+                }
+            }
+        }
+        remaining.forEach((id, location) -> {
+            try {
+                setLocation(id, location);
+            } catch (RuntimeException e) {
+                LOG.error("tenant {} could not be attached in {}: {}", id, location.generation(), e.toString(), e);
+            }
+        });
+        LOG.info("storage node {}: re-attached {} tenant shard(s)", nodeId, tenants.size());
+        startTasks();
+    }
+
+    private void loadReattached(TenantShardId id, Path dir, LocationConfig answered) throws IOException {
+        Tenant tenant = Tenant.load(id, dir, clock);
+        Long held = tenant.location().generation();
+        if (held != null && answered.generation() != null && answered.generation() < held) {
+            tenant.close();
+            throw new XenonException(
+                    ErrorCode.CONFLICT,
+                    "re-attach answered generation " + answered.generation() + ", older than the one held here (" + held
+                            + "): not loaded, local files kept");
+        }
+        // Neon's answer has no settings: the ones on disk stay unless the controller sent them.
+        boolean withSettings = !answered.tenantConf().equals(TenantConf.defaults());
+        tenant.updateLocation(new LocationConfig(
+                answered.mode(),
+                answered.generation(),
+                answered.secondaryConf(),
+                answered.shardNumber(),
+                answered.shardCount(),
+                answered.shardStripeSize(),
+                withSettings ? answered.tenantConf() : tenant.location().tenantConf()));
+        tenants.put(id, tenant);
+        tenant.timelines().forEach(this::startIngest);
+    }
+
+    private void dropDirectory(Path dir) throws IOException {
+        Path doomed = dir.resolveSibling(dir.getFileName() + ".___deleted");
+        Files.move(dir, doomed);
+        DurableFiles.syncDirectory(tenantsDir);
+        FileTrees.deleteRecursively(doomed);
+    }
+
+    private void startTasks() {
         long tick = settings.ingest().retry().toMillis();
         ticker.scheduleWithFixedDelay(this::tickReceivers, tick, tick, TimeUnit.MILLISECONDS);
         long check = settings.imageCheckInterval().toMillis();
