@@ -68,7 +68,7 @@ final class InitCommand extends LocalCommand implements Callable<Integer> {
             wal.add(new LocalConfig.WalNode(
                     id, ports.pick(5454 + id - 1), ports.pick(7676 + id - 1), ZONES[(id - 1) % ZONES.length]));
         }
-        LocalConfig config = new LocalConfig(broker, controller, storage, wal, null, Map.of());
+        LocalConfig config = new LocalConfig(broker, controller, storage, wal, null, Map.of(), Map.of());
         LocalServices services = new LocalServices(repo, config);
         Files.createDirectories(services.remoteStorage());
         for (LocalConfig.StorageNode node : storage) {

@@ -13,6 +13,7 @@ public final class LocalCommands {
         cli.addSubcommand("status", new StatusCommand());
         cli.addSubcommand("tenant", new TenantCommand());
         cli.addSubcommand("timeline", new TimelineCommand());
+        cli.addSubcommand("endpoint", new EndpointCommand());
         cli.addSubcommand("mappings", new MappingsCommand());
         for (CommandLine service : ServiceCommands.all()) {
             cli.addSubcommand(service.getCommandName(), service);

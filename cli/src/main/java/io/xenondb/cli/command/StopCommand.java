@@ -1,5 +1,6 @@
 package io.xenondb.cli.command;
 
+import io.xenondb.cli.local.Endpoint;
 import io.xenondb.cli.local.LocalServices;
 import io.xenondb.cli.local.LocalServices.Service;
 import io.xenondb.shared.error.ErrorCode;
@@ -31,7 +32,18 @@ final class StopCommand extends LocalCommand implements Callable<Integer> {
         LocalServices services = services();
         List<Service> order = new ArrayList<>(services.all());
         Collections.reverse(order);
-        // Nodes first, all at once; then the controller, then the broker.
+        // Endpoints first (a primary's last WAL goes to the WAL nodes), then the nodes, all at once; then the
+        // controller, then the broker.
+        Map<Endpoint, ProcessHandle> computes = new LinkedHashMap<>();
+        for (Endpoint endpoint : Endpoint.all(repo())) {
+            endpoint.process(repo()).signal(immediate).ifPresent(p -> computes.put(endpoint, p));
+        }
+        for (var entry : computes.entrySet()) {
+            entry.getKey().process(repo()).awaitExit(entry.getValue(), ComputeStarter.STOP_GRACE);
+            out().printf("Stopped endpoint %s%n", entry.getKey().name());
+            out().flush();
+        }
+
         List<Service> nodes = order.stream()
                 .filter(s -> s.kind().equals("pageserver") || s.kind().equals("safekeeper"))
                 .toList();

@@ -89,7 +89,7 @@ final class TenantCommand extends LocalCommand implements Runnable {
             out().printf(
                             "Created an initial timeline '%s' at Lsn %s%n",
                             main, info.path("last_record_lsn").asString());
-            config = config.withBranch(MAIN, id, main);
+            config = TimelineCommand.TenantScoped.remember(config, MAIN, id, main, info);
             if (setDefault) {
                 out().printf("Setting tenant %s as a default one%n", id);
                 config = config.withDefaultTenant(id);

@@ -37,6 +37,19 @@ final class TimelineCommand extends LocalCommand implements Runnable {
             return tenant != null ? tenant : config.defaultTenant();
         }
 
+        /** Names the new timeline and records the WAL nodes the controller placed it on. */
+        static LocalConfig remember(LocalConfig config, String name, TenantId tenant, TimelineId id, JsonNode info) {
+            LocalConfig named = config.withBranch(name, tenant, id);
+            JsonNode set = info.path("safekeepers");
+            if (!set.isObject()) {
+                return named;
+            }
+            List<Integer> ids = new ArrayList<>();
+            set.path("safekeepers").forEach(node -> ids.add(node.path("id").asInt()));
+            return named.withWalSet(
+                    id, new LocalConfig.WalSet(set.path("generation").asLong(), ids));
+        }
+
         static void requireNewBranch(LocalConfig config, TenantId tenant, String name) {
             if (config.branch(tenant, name).isPresent()) {
                 throw new XenonException(
@@ -74,7 +87,7 @@ final class TimelineCommand extends LocalCommand implements Runnable {
                 body.put("ancestor_start_lsn", startLsn.toString());
             }
             JsonNode info = controller().post("/v1/tenant/" + t + "/timeline", body);
-            config.withBranch(name, t, id).save(repo());
+            remember(config, name, t, id, info).save(repo());
             out().printf(
                             "Created timeline '%s' at Lsn %s%n",
                             id, info.path("last_record_lsn").asString());
@@ -111,7 +124,7 @@ final class TimelineCommand extends LocalCommand implements Runnable {
                                 "/v1/tenant/" + t + "/timeline",
                                 Map.of("new_timeline_id", id.toString(), "pg_version", pgVersion));
             }
-            config.withBranch(name, t, id).save(repo());
+            remember(config, name, t, id, info).save(repo());
             out().printf(
                             "Created timeline '%s' at Lsn %s for tenant: %s%n",
                             id, info.path("last_record_lsn").asString(), t);

@@ -29,7 +29,8 @@ public record LocalConfig(
         @JsonProperty("pageservers") List<StorageNode> storageNodes,
         @JsonProperty("safekeepers") List<WalNode> walNodes,
         @JsonProperty("default_tenant_id") String defaultTenantId,
-        @JsonProperty("branch_name_mappings") Map<String, List<Mapping>> branches) {
+        @JsonProperty("branch_name_mappings") Map<String, List<Mapping>> branches,
+        @JsonProperty("timeline_safekeepers") Map<String, WalSet> walSets) {
     static final String FILE = "config.json";
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -40,7 +41,13 @@ public record LocalConfig(
         storageNodes = List.copyOf(storageNodes);
         walNodes = List.copyOf(walNodes);
         branches = branches == null ? Map.of() : Map.copyOf(branches);
+        walSets = walSets == null ? Map.of() : Map.copyOf(walSets);
     }
+
+    /** The WAL nodes the controller placed a timeline on, and the generation of that set. */
+    public record WalSet(
+            @JsonProperty("generation") long generation,
+            @JsonProperty("ids") List<Integer> ids) {}
 
     public record Broker(
             @JsonProperty("port") int port,
@@ -91,7 +98,7 @@ public record LocalConfig(
     }
 
     public LocalConfig withDefaultTenant(TenantId tenant) {
-        return new LocalConfig(broker, controller, storageNodes, walNodes, tenant.toString(), branches);
+        return new LocalConfig(broker, controller, storageNodes, walNodes, tenant.toString(), branches, walSets);
     }
 
     /** Names {@code timeline} of {@code tenant} {@code branch}. */
@@ -101,7 +108,22 @@ public record LocalConfig(
         list.removeIf(m -> m.tenantId().equals(tenant.toString()));
         list.add(new Mapping(tenant.toString(), timeline.toString()));
         copy.put(branch, list);
-        return new LocalConfig(broker, controller, storageNodes, walNodes, defaultTenantId, copy);
+        return new LocalConfig(broker, controller, storageNodes, walNodes, defaultTenantId, copy, walSets);
+    }
+
+    /** Records the WAL nodes of {@code timeline}, from the controller's answer to its creation. */
+    public LocalConfig withWalSet(TimelineId timeline, WalSet set) {
+        Map<String, WalSet> copy = new TreeMap<>(walSets);
+        copy.put(timeline.toString(), set);
+        return new LocalConfig(broker, controller, storageNodes, walNodes, defaultTenantId, branches, copy);
+    }
+
+    /** The WAL nodes of {@code timeline}: those the controller placed it on, else every WAL node. */
+    public WalSet walSet(TimelineId timeline) {
+        WalSet set = walSets.get(timeline.toString());
+        return set != null
+                ? set
+                : new WalSet(0, walNodes.stream().map(WalNode::id).toList());
     }
 
     /** The timeline named {@code branch} in {@code tenant}, if any. */
