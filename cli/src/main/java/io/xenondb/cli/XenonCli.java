@@ -31,8 +31,10 @@ public final class XenonCli implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignoredArgs) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println("xenon: " + e.getMessage());
-            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            // One line: what was wrong, and where the usage is.
+            failed.getErr()
+                    .println("xenon: " + e.getMessage() + " (see '"
+                            + failed.getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -28,7 +28,7 @@ class XenonCliTest {
     void unknownCommandIsOneClearLineAndExitTwo() {
         assertThat(run("bogus")).isEqualTo(2);
         assertThat(err.toString().lines())
-                .containsExactly("xenon: Unmatched argument at index 0: 'bogus'", "Try 'xenon --help'.");
+                .containsExactly("xenon: Unmatched argument at index 0: 'bogus' (see 'xenon --help')");
         assertThat(out.toString()).isEmpty();
     }
 

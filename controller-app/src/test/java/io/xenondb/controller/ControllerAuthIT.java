@@ -204,6 +204,50 @@ class ControllerAuthIT {
         assertThat(NODE_AUTHORIZATIONS).contains("GET /v1/location_config Bearer " + nodeToken);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentDescribesEveryRouteWithItsScope() {
+        Answer answer = send("GET", "/openapi.yaml", null, null);
+        assertThat(answer.status()).isEqualTo(200);
+        Map<String, Object> document = new org.yaml.snakeyaml.Yaml().load(answer.body());
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+        Set<String> described = new TreeSet<>();
+        RouteScopes scopes = RouteScopes.neon();
+        paths.forEach((path, item) -> item.forEach((method, operation) -> {
+            if (method.equals("parameters")) {
+                return;
+            }
+            String route = method.toUpperCase(java.util.Locale.ROOT) + " " + path;
+            described.add(route);
+            Object scope = ((Map<String, Object>) operation).get("x-scope");
+            PathContainer container = PathContainer.parsePath(concrete(path));
+            if (scopes.isOpen(container)) {
+                assertThat(scope).as(route + " is open").isNull();
+            } else {
+                assertThat(scope)
+                        .as(route + " x-scope")
+                        .isEqualTo(scopes.rule(HttpMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)), container)
+                                .orElseThrow()
+                                .scope()
+                                .toString());
+            }
+        }));
+        Set<String> served = new TreeSet<>();
+        for (RequestMappingInfoHandlerMapping mapping : controller
+                .getBeansOfType(RequestMappingInfoHandlerMapping.class)
+                .values()) {
+            for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+                for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                    for (RequestMethod method : info.getMethodsCondition().getMethods()) {
+                        served.add(method.name() + " " + pattern.getPatternString());
+                    }
+                }
+            }
+        }
+        served.removeIf(route -> route.contains(" /health")); // Actuator's probes: Spring's, not this API's
+        assertThat(described).isEqualTo(served);
+    }
+
     /** Every (method, concrete path) the controller's handler mappings serve, path variables filled in. */
     private static List<String[]> routesOfTheRouter() {
         Set<String> seen = new TreeSet<>();

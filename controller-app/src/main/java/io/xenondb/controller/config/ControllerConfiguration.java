@@ -23,6 +23,7 @@ import io.xenondb.controller.service.NodeService;
 import io.xenondb.controller.service.Placement;
 import io.xenondb.controller.service.Reconciler;
 import io.xenondb.controller.service.StartupReconcile;
+import io.xenondb.controller.service.TenantLocations;
 import io.xenondb.controller.service.TenantService;
 import io.xenondb.controller.service.TimelineService;
 import io.xenondb.controller.service.WalNodeService;
@@ -188,6 +189,17 @@ public class ControllerConfiguration {
             ControllerMetrics metrics,
             Reconciler reconciler) {
         return new TenantService(tenants, shards, nodes, template, transactions, http, observed, metrics, reconciler);
+    }
+
+    @Bean
+    TenantLocations tenantLocations(
+            TenantService tenants,
+            TenantShardRepository shards,
+            NodeRepository nodes,
+            Reconciler reconciler,
+            ObservedState observed,
+            StorageNodeHttp http) {
+        return new TenantLocations(tenants, shards, nodes, reconciler, observed, http);
     }
 
     @Bean

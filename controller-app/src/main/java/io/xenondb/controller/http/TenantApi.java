@@ -1,8 +1,10 @@
 package io.xenondb.controller.http;
 
 import io.xenondb.controller.nodes.NodeAnswer;
+import io.xenondb.controller.service.LocationRequest;
 import io.xenondb.controller.service.StartupReconcile;
 import io.xenondb.controller.service.TenantCreation;
+import io.xenondb.controller.service.TenantLocations;
 import io.xenondb.controller.service.TenantService;
 import io.xenondb.controller.service.TimelineService;
 import io.xenondb.service.http.RequestBodies;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -33,11 +36,14 @@ public class TenantApi {
     private static final int MAX_PAGE = 10_000;
 
     private final TenantService tenants;
+    private final TenantLocations locations;
     private final TimelineService timelines;
     private final StartupReconcile startup;
 
-    public TenantApi(TenantService tenants, TimelineService timelines, StartupReconcile startup) {
+    public TenantApi(
+            TenantService tenants, TimelineService timelines, TenantLocations locations, StartupReconcile startup) {
         this.tenants = tenants;
+        this.locations = locations;
         this.timelines = timelines;
         this.startup = startup;
     }
@@ -74,6 +80,19 @@ public class TenantApi {
                 // The WAL nodes first: the timelines' rows say which hold the tenant, and go with the tenant.
                 .flatMap(id -> timelines.deleteOnWalNodes(id).then(tenants.delete(id)))
                 .thenReturn(Map.of());
+    }
+
+    @PutMapping("/v1/tenant/{tenant_id}/location_config")
+    public Mono<Map<String, Object>> putLocationConfig(
+            @PathVariable("tenant_id") String tenant, ServerHttpRequest http) {
+        return ready().then(Mono.fromCallable(() -> JsonBodies.tenant(tenant)))
+                .zipWith(RequestBodies.required(http, "a LocationConfig").map(LocationRequest::parse))
+                .flatMap(pair -> locations.put(pair.getT1(), pair.getT2()));
+    }
+
+    @GetMapping("/v1/location_config/{tenant_id}")
+    public Mono<Object> getLocationConfig(@PathVariable("tenant_id") String tenant) {
+        return ready().then(Mono.fromCallable(() -> JsonBodies.tenant(tenant))).flatMap(locations::get);
     }
 
     @PostMapping("/v1/tenant/{tenant_id}/timeline")

@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Only runs that called a node count in {@code storage_controller_reconcile_complete_total{result}}.
  */
 public final class Reconciler implements AutoCloseable {
+    /** Neon's placement policy of a tenant placed nowhere, as stored. */
+    public static final String DETACHED = "\"Detached\"";
+
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -52,6 +55,9 @@ public final class Reconciler implements AutoCloseable {
 
     /** True when the shard's node holds it AttachedSingle in its current generation, as last observed. */
     public boolean attachedAsIntended(TenantShardRow shard) {
+        if (isDetached(shard)) {
+            return true; // placed nowhere on purpose (location_config Detached): nothing to drive
+        }
         if (shard.generationNodeId() == null) {
             return false;
         }
@@ -60,6 +66,11 @@ public final class Reconciler implements AutoCloseable {
                         && l.generation() != null
                         && l.generation() == shard.generation())
                 .isPresent();
+    }
+
+    /** Whether the shard's placement policy is Neon's {@code "Detached"}. */
+    public static boolean isDetached(TenantShardRow shard) {
+        return DETACHED.equals(shard.placementPolicy());
     }
 
     /** Drives the shard to its intent (queued behind a run of the same shard); its row afterwards. */

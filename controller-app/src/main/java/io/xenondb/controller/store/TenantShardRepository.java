@@ -25,4 +25,17 @@ public interface TenantShardRepository extends ReactiveCrudRepository<TenantShar
      */
     @Query("UPDATE tenant_shards SET generation = generation + 1" + " WHERE generation_node_id = :nodeId RETURNING *")
     Flux<TenantShardRow> incrementGenerationsOf(long nodeId);
+
+    /**
+     * Prepares an explicit attach (controller {@code PUT location_config}): the generation becomes at least
+     * {@code floor} (the next attach then issues one above it), the settings and placement are replaced.
+     */
+    @Query("UPDATE tenant_shards SET generation = GREATEST(generation, :floor), config = :config,"
+            + " placement_policy = :placementPolicy WHERE tenant_shard_id = :tenantShardId RETURNING *")
+    Mono<TenantShardRow> prepareAttach(String tenantShardId, long floor, String config, String placementPolicy);
+
+    /** Marks a shard Detached: no node holds its generation any more, so no re-attach brings it back. */
+    @Query("UPDATE tenant_shards SET placement_policy = '\"Detached\"', generation_node_id = NULL"
+            + " WHERE tenant_shard_id = :tenantShardId RETURNING *")
+    Mono<TenantShardRow> detach(String tenantShardId);
 }

@@ -25,17 +25,17 @@ import java.util.List;
  * A broker, three WAL nodes and a storage node, each a process of its own started from this JVM's class path, with
  * their files and logs under {@code dir}. Every process is stopped by its handle on {@link #close()}.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(90);
 
     final Path dir;
-    final List<WalNodeEndpoint> walNodes = new ArrayList<>();
-    final ListenAddress storageHttp = new ListenAddress("127.0.0.1", FreePorts.allocate());
-    final ListenAddress storageGrpc = new ListenAddress("127.0.0.1", FreePorts.allocate());
+    public final List<WalNodeEndpoint> walNodes = new ArrayList<>();
+    public final ListenAddress storageHttp = new ListenAddress("127.0.0.1", FreePorts.allocate());
+    public final ListenAddress storageGrpc = new ListenAddress("127.0.0.1", FreePorts.allocate());
     private final int brokerPort = FreePorts.allocate();
     private final List<ServiceProcess> processes = new ArrayList<>();
 
-    LocalCluster(Path dir) {
+    public LocalCluster(Path dir) {
         this.dir = dir.toAbsolutePath();
         try {
             FileTrees.deleteRecursively(this.dir);
@@ -45,7 +45,7 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    LocalCluster start() {
+    public LocalCluster start() {
         String broker = "http://127.0.0.1:" + brokerPort;
         ServiceProcess brokerProcess = launch(
                 "broker",
