@@ -33,10 +33,10 @@ class XenonCliTest {
     }
 
     @Test
-    void startWithoutARepositorySaysToInitFirst(@TempDir Path dir) {
+    void commandsOfASystemWithoutARepositorySayToInitFirst(@TempDir Path dir) {
         System.setProperty("xenon.repo-dir", dir.resolve("repo").toString());
         try {
-            assertThat(run("start")).isEqualTo(2);
+            assertThat(run("status")).isEqualTo(2);
             assertThat(err.toString().strip())
                     .isEqualTo("xenon: no Xenon repository at " + dir.resolve("repo") + " (run 'xenon init' first)");
         } finally {

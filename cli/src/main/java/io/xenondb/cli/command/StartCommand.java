@@ -1,8 +1,11 @@
 package io.xenondb.cli.command;
 
+import io.xenondb.cli.XenonCli;
+import io.xenondb.cli.local.Endpoint;
 import io.xenondb.cli.local.LocalConfig;
 import io.xenondb.cli.local.LocalServices;
 import io.xenondb.cli.local.LocalServices.Service;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +18,18 @@ import picocli.CommandLine.Command;
  * {@code xenon start}: starts every service that is not running (broker, storage controller, storage nodes, WAL
  * nodes; not endpoints) and registers the nodes with the controller.
  */
-@Command(name = "start", description = "Start the broker, storage controller, pageservers and safekeepers.")
+@Command(
+        name = "start",
+        description = "Start the broker, storage controller, pageservers and safekeepers (on a fresh machine: also"
+                + " init, a default tenant and its 'main' endpoint).")
 final class StartCommand extends LocalCommand implements Callable<Integer> {
     static final Duration SERVICE_START = Duration.ofSeconds(120);
 
     @Override
     public Integer call() {
+        if (!Files.exists(repo().resolve("config.json"))) {
+            return quickstart();
+        }
         LocalServices services = services();
         // All at once, then each awaited in order: the JVMs start in parallel.
         List<Service> started = new ArrayList<>();
@@ -33,6 +42,32 @@ final class StartCommand extends LocalCommand implements Callable<Integer> {
             await(service);
         }
         register(config());
+        return 0;
+    }
+
+    /**
+     * No system here yet: the one-command start of the README. Initializes one with embedded defaults, starts it,
+     * creates the default tenant and starts its {@code main} endpoint, and says how to connect.
+     */
+    private int quickstart() {
+        out().printf("No Xenon system at %s yet: creating one with embedded defaults.%n", repo());
+        out().flush();
+        String[][] steps = {
+            {"init"},
+            {"start"},
+            {"tenant", "create", "--set-default"},
+            {"endpoint", "create", "main"},
+            {"endpoint", "start", "main"}
+        };
+        for (String[] step : steps) {
+            int exit = XenonCli.execute(out(), err(), step);
+            if (exit != 0) {
+                return exit;
+            }
+        }
+        int port = Endpoint.load(repo(), "main").pgPort();
+        out().printf("%nXenon is running. Connect with:%n  psql postgresql://cloud_admin@127.0.0.1:%d/postgres%n", port);
+        out().println("Then see 'xenon timeline branch --help', 'xenon endpoint --help', and 'xenon stop' to stop it all.");
         return 0;
     }
 

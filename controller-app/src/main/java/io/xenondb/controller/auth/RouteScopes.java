@@ -18,7 +18,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 public final class RouteScopes {
     /** Paths served to anyone, as Neon's allow list (health, metrics), whatever the method. */
-    private static final Set<String> OPEN = Set.of("/status", "/live", "/ready", "/metrics", "/health", "/openapi.yaml");
+    private static final Set<String> OPEN =
+            Set.of("/status", "/live", "/ready", "/metrics", "/health", "/openapi.yaml");
 
     private static final PathPattern OPEN_HEALTH = PathPatternParser.defaultInstance.parse("/health/**");
 
