@@ -139,28 +139,6 @@ public final class StorageNodeHttp {
 
     /** The typed error a node's failed answer stands for. */
     public static XenonException failure(NodeRow node, NodeAnswer answer) {
-        String msg = null;
-        try {
-            JsonNode parsed = JSON.readTree(answer.body()).get("msg");
-            if (parsed != null && parsed.isString()) {
-                msg = parsed.asString();
-            }
-        } catch (JacksonException e) {
-            // not the {"msg"} form: the status says enough
-        }
-        String text = "storage node " + node.nodeId() + ": "
-                + (msg != null ? msg : "HTTP " + answer.status() + " " + shown(answer.body()));
-        ErrorCode code = switch (answer.status()) {
-            case 400, 405, 411, 413, 415, 422 -> ErrorCode.INVALID_ARGUMENT;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 406 -> ErrorCode.LSN_NOT_AVAILABLE;
-            case 409, 412 -> ErrorCode.CONFLICT;
-            default -> ErrorCode.UNAVAILABLE;
-        };
-        return new XenonException(code, text);
-    }
-
-    private static String shown(String body) {
-        return body.length() <= 200 ? body : body.substring(0, 200) + "...";
+        return answer.toError("storage node " + node.nodeId());
     }
 }

@@ -84,24 +84,6 @@ public final class WalNodeHttp {
 
     /** The typed error a node's failed answer stands for; its {@code msg} is kept. */
     public static XenonException failure(WalNodeRow node, NodeAnswer answer) {
-        String msg = null;
-        try {
-            JsonNode parsed = JSON.readTree(answer.body()).get("msg");
-            if (parsed != null && parsed.isString()) {
-                msg = parsed.asString();
-            }
-        } catch (JacksonException e) {
-            // not the {"msg"} form: the status says enough
-        }
-        String body =
-                answer.body().length() <= 200 ? answer.body() : answer.body().substring(0, 200) + "...";
-        String text = "WAL node " + node.id() + ": " + (msg != null ? msg : "HTTP " + answer.status() + " " + body);
-        ErrorCode code = switch (answer.status()) {
-            case 400, 405, 411, 413, 415, 422 -> ErrorCode.INVALID_ARGUMENT;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 409, 412 -> ErrorCode.CONFLICT;
-            default -> ErrorCode.UNAVAILABLE;
-        };
-        return new XenonException(code, text);
+        return answer.toError("WAL node " + node.id());
     }
 }
