@@ -3,6 +3,7 @@ package io.xenondb.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.controller.auth.RouteScopes;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.shared.auth.Claims;
@@ -12,10 +13,6 @@ import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.io.FileTrees;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +36,6 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * JWT auth of the controller (its embedded PostgreSQL, no storage node): every route the router serves, taken
@@ -50,7 +45,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("controller")
 class ControllerAuthIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TENANT = "3f1c6a1e0b2d4c5e8f9a0b1c2d3e4f50";
     private static final String TIMELINE = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 
@@ -284,41 +278,8 @@ class ControllerAuthIT {
         return Jwt.mint(key, scope == Scope.TENANT ? Claims.tenant(TenantId.parse(TENANT)) : Claims.of(scope));
     }
 
-    record Answer(int status, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        String msg() {
-            JsonNode msg = json().get("msg");
-            return msg == null ? "" : msg.asString();
-        }
-    }
-
     private static Answer send(String method, String path, String body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        // A client (and connection) per request: after a refusal, a request on the JDK client's pooled
-        // connection once hung for its whole timeout; curl over one kept-alive connection never did.
-        try (HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build()) {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return TestHttp.exchangeOnNewConnection(method, base + path, body, authorization);
     }
 
     private static void sleep(long millis) {

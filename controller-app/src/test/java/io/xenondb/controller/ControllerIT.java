@@ -2,16 +2,13 @@ package io.xenondb.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
 import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The controller against a real storage node (in-process) and its embedded PostgreSQL 17: registration,
@@ -34,13 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("controller")
 class ControllerIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TENANT = "9ef87a5bf0d92544f6fafeeb3239695c";
     private static final String TIMELINE = "de200bd42b49cc1814412c7e592dd6e9";
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     private static Path dir;
     private static ServiceProcess storageNode;
@@ -337,17 +328,6 @@ class ControllerIT {
         return send("GET", "/metrics", null).body();
     }
 
-    record Answer(int status, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        String msg() {
-            JsonNode msg = json().get("msg");
-            return msg == null ? "" : msg.asString();
-        }
-    }
-
     private static Answer send(String method, String path, String body) {
         return exchange(method, base + path, body);
     }
@@ -361,29 +341,7 @@ class ControllerIT {
     }
 
     private static Answer exchange(String method, String url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try {
-            // A body over the server's limit gets its own client: the server closes that connection after its
-            // 400, and a shared client could hand the closed connection to the next request.
-            HttpClient client = body != null && body.length() > 1_000_000
-                    ? HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .build()
-                    : CLIENT;
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return TestHttp.exchange(method, url, body);
     }
 
     private static void sleep(long millis) {

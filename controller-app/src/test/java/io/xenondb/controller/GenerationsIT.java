@@ -2,6 +2,7 @@ package io.xenondb.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
@@ -11,10 +12,6 @@ import io.xenondb.shared.auth.Scope;
 import io.xenondb.shared.io.FileTrees;
 import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Generations end to end: a storage node process started with {@code --control-plane-api} registers itself and
@@ -40,13 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("controller")
 class GenerationsIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TENANT = "5c0f4bb2a1f0d7c2a0a4e53f27b0f1aa";
     private static final String FORGOTTEN = "6d1e5cc3b2e1e8d3b1b5f6404c1e2bbb";
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     private static Path dir;
     private static Path nodeDir;
@@ -258,17 +249,6 @@ class GenerationsIT {
         }
     }
 
-    record Answer(int status, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        String msg() {
-            JsonNode msg = json().get("msg");
-            return msg == null ? "" : msg.asString();
-        }
-    }
-
     private static Answer send(String method, String path, String body) {
         return exchange(method, base + path, body, admin);
     }
@@ -282,24 +262,7 @@ class GenerationsIT {
     }
 
     private static Answer exchange(String method, String url, String body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return TestHttp.exchange(method, url, body, token == null ? null : "Bearer " + token);
     }
 
     private static void sleep(long millis) {

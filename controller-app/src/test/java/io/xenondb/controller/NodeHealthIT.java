@@ -2,15 +2,12 @@ package io.xenondb.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
 import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Node health and the per-tenant rate limit against two real storage nodes (processes) and the controller
@@ -40,11 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("controller")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeHealthIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration MAX_OFFLINE = Duration.ofSeconds(3);
     private static final int RATE_LIMIT = 5;
@@ -312,41 +303,12 @@ class NodeHealthIT {
         throw new AssertionError(what + ": not within " + timeout);
     }
 
-    record Answer(int status, String body, String retryAfter) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        String msg() {
-            JsonNode msg = json().get("msg");
-            return msg == null ? "" : msg.asString();
-        }
-    }
-
     private static Answer send(String method, String path, String body) {
         return exchange(method, base + path, body);
     }
 
     private static Answer exchange(String method, String url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(
-                    response.statusCode(),
-                    response.body(),
-                    response.headers().firstValue("Retry-After").orElse(null));
-        } catch (IOException e) {
-            return new Answer(-1, e.toString(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return TestHttp.exchange(method, url, body);
     }
 
     private static void sleep(long millis) {

@@ -3,6 +3,7 @@ package io.xenondb.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
@@ -10,10 +11,6 @@ import io.xenondb.storagenode.StorageNodeApplication;
 import io.xenondb.walnode.WalNodeApplication;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * WAL nodes in the controller: registration (persisted), timelines placed on three WAL nodes in distinct zones,
@@ -40,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("controller")
 class WalNodesIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TENANT = "5aa3a62b4cfe12a0d4ae0f9bb5e2c8d1";
     private static final String TIMELINE_1 = "11111111111111111111111111111111";
     private static final String TIMELINE_2 = "22222222222222222222222222222222";
@@ -50,11 +45,6 @@ class WalNodesIT {
     private static final Map<Integer, String> ZONES = Map.of(1, "az-a", 2, "az-a", 3, "az-b", 4, "az-c");
 
     private static final List<Integer> REAL = List.of(1, 3, 4);
-
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     private static Path dir;
     private static final List<ServiceProcess> walNodes = new ArrayList<>();
@@ -433,37 +423,11 @@ class WalNodesIT {
         throw new AssertionError("controller not ready within 30 s");
     }
 
-    record Answer(int status, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        String msg() {
-            JsonNode msg = json().get("msg");
-            return msg == null ? "" : msg.asString();
-        }
-    }
-
     private static Answer send(String method, String path, String body) {
         return exchange(method, "http://127.0.0.1:" + controllerPort + path, body);
     }
 
     private static Answer exchange(String method, String url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return TestHttp.exchange(method, url, body);
     }
 }

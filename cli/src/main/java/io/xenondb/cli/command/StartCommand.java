@@ -66,8 +66,11 @@ final class StartCommand extends LocalCommand implements Callable<Integer> {
             }
         }
         int port = Endpoint.load(repo(), "main").pgPort();
-        out().printf("%nXenon is running. Connect with:%n  psql postgresql://cloud_admin@127.0.0.1:%d/postgres%n", port);
-        out().println("Then see 'xenon timeline branch --help', 'xenon endpoint --help', and 'xenon stop' to stop it all.");
+        out().printf(
+                        "%nXenon is running. Connect with:%n  psql postgresql://cloud_admin@127.0.0.1:%d/postgres%n",
+                        port);
+        out().println(
+                        "Then see 'xenon timeline branch --help', 'xenon endpoint --help', and 'xenon stop' to stop it all.");
         return 0;
     }
 

@@ -3,8 +3,10 @@ package io.xenondb.cli.command;
 import io.xenondb.cli.local.Endpoint;
 import io.xenondb.cli.local.LocalServices;
 import io.xenondb.cli.local.LocalServices.Service;
+import io.xenondb.cli.local.Postmasters;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,6 +52,13 @@ final class StopCommand extends LocalCommand implements Callable<Integer> {
         stopTogether(nodes, immediate);
         stopTogether(List.of(services.controller()), immediate);
         stopTogether(List.of(services.broker()), immediate);
+        // PostgreSQL servers whose parent was killed (--mode immediate, or a crash): the controller's database,
+        // the endpoints' computes, the storage nodes' replay workers. A clean stop leaves none.
+        for (Path dataDir : Postmasters.dataDirs(repo())) {
+            if (Postmasters.stop(dataDir, Duration.ofSeconds(10))) {
+                out().printf("Stopped the PostgreSQL left running in %s%n", dataDir);
+            }
+        }
         return 0;
     }
 

@@ -60,7 +60,7 @@ public final class LocalServices {
                         "--listen",
                         loopback(config.controller().port()),
                         "--dev-data-dir",
-                        dir.resolve("db").toString()),
+                        controllerDatabase().toString()),
                 config.controller().port());
     }
 
@@ -126,6 +126,11 @@ public final class LocalServices {
         all.addAll(storageNodes());
         all.addAll(walNodes());
         return all;
+    }
+
+    /** The data directory of the controller's embedded PostgreSQL. */
+    public Path controllerDatabase() {
+        return repo.resolve("storage_controller").resolve("db");
     }
 
     public Path storageNodeDir(int id) {

@@ -51,7 +51,6 @@ class AuthIT {
     private static final TenantId OTHER = TenantId.generate();
     private static final TimelineId MAIN = TimelineId.generate();
     private static ConfigurableApplicationContext node;
-    private static HttpClient http;
     private static String base;
     private static ListenAddress grpc;
     private static PrivateKey key;
@@ -80,7 +79,6 @@ class AuthIT {
                 "--auth-public-key",
                 dir.resolve("auth_public_key.pem").toString());
         base = "http://127.0.0.1:" + httpPort;
-        http = HttpClient.newHttpClient();
         String admin = token(Claims.of(Scope.PAGESERVER_API));
         for (TenantId tenant : new TenantId[] {MINE, OTHER}) {
             assertThat(send(
@@ -205,6 +203,11 @@ class AuthIT {
         }
         request.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        // A client (and connection) per request, over HTTP/1.1: after refusals, a request on the JDK client's
+        // pooled connection once hung for its whole timeout (curl over one kept-alive connection never did).
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 }
