@@ -5,6 +5,7 @@ import io.xenondb.compute.start.Compute;
 import io.xenondb.compute.walproposer.WalNodeEndpoint;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.service.process.ServiceCommand;
 import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.client.StorageNodeClient;
 import io.xenondb.shared.client.storagenode.LocationConfig;
@@ -61,18 +62,14 @@ final class StorageCluster implements AutoCloseable {
 
     private void startProcesses() {
         int brokerPort = FreePorts.allocate();
-        String broker = "http://127.0.0.1:" + brokerPort;
+        ListenAddress brokerGrpc = new ListenAddress("127.0.0.1", brokerPort);
+        String broker = ServiceCommand.brokerEndpoint(brokerGrpc);
         // On a class path with Spring gRPC's server (the storage node's), the broker would also open Spring's
         // default gRPC server on 0.0.0.0:9090, and fail when anything else holds that port: a free port instead.
         BenchJvm brokerJvm = jvm(
                 "broker",
                 List.of("-Xmx128m", "-Dspring.grpc.server.port=0"),
-                "io.xenondb.broker.BrokerApplication",
-                List.of(
-                        "--listen-addr",
-                        "127.0.0.1:" + brokerPort,
-                        "--listen-http-addr",
-                        "127.0.0.1:" + FreePorts.allocate()));
+                ServiceCommand.broker(brokerGrpc, new ListenAddress("127.0.0.1", FreePorts.allocate())));
         List<Integer> walPorts = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             int grpc = FreePorts.allocate();
@@ -81,36 +78,18 @@ final class StorageCluster implements AutoCloseable {
             jvm(
                     "wal" + id,
                     List.of("-Xmx256m"),
-                    "io.xenondb.walnode.WalNodeApplication",
-                    List.of(
-                            "--id",
-                            Integer.toString(id),
-                            "-D",
-                            dir.resolve("wal" + id).toString(),
-                            "--listen-grpc",
-                            "127.0.0.1:" + grpc,
-                            "--listen-http",
-                            "127.0.0.1:" + FreePorts.allocate(),
-                            "--broker-endpoint",
+                    ServiceCommand.walNode(
+                            id,
+                            dir.resolve("wal" + id),
+                            new ListenAddress("127.0.0.1", grpc),
+                            new ListenAddress("127.0.0.1", FreePorts.allocate()),
                             broker));
         }
         BenchJvm storage = jvm(
                 "storage",
                 List.of("-Xmx512m"),
-                "io.xenondb.storagenode.StorageNodeApplication",
-                List.of(
-                        "--id",
-                        "1",
-                        "-D",
-                        dir.resolve("storage").toString(),
-                        "--listen-http",
-                        storageHttp.toString(),
-                        "--listen-grpc",
-                        storageGrpc.toString(),
-                        "--broker-endpoint",
-                        broker,
-                        "--wait-lsn-timeout",
-                        "120s"));
+                ServiceCommand.storageNode(1, dir.resolve("storage"), storageHttp, storageGrpc, broker)
+                        .with("--wait-lsn-timeout", "120s"));
         processes.forEach(BenchJvm::start);
         brokerJvm.awaitPort(brokerPort, START);
         for (int i = 0; i < walPorts.size(); i++) {
@@ -120,8 +99,8 @@ final class StorageCluster implements AutoCloseable {
         storage.awaitPort(storageGrpc.port(), START);
     }
 
-    private BenchJvm jvm(String name, List<String> jvmOptions, String mainClass, List<String> args) {
-        BenchJvm jvm = new BenchJvm(name, jvmOptions, mainClass, args, dir.resolve(name + ".log"));
+    private BenchJvm jvm(String name, List<String> jvmOptions, ServiceCommand command) {
+        BenchJvm jvm = new BenchJvm(name, jvmOptions, command.mainClass(), command.args(), dir.resolve(name + ".log"));
         processes.add(jvm);
         return jvm;
     }

@@ -91,7 +91,7 @@ final class StartCommand extends LocalCommand implements Callable<Integer> {
         }
         out().println(announcement(services, service));
         out().flush();
-        service.process().start(service.mainClass(), service.args());
+        service.process().start(service.command());
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.xenondb.cli.local;
 
+import io.xenondb.service.process.ServiceCommand;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import java.io.File;
@@ -46,6 +47,11 @@ public final class LocalProcess {
 
     private String marker() {
         return "-Dxenon.service=" + dir.resolve(name);
+    }
+
+    /** Starts {@code command} on this JVM's class path; the pid. */
+    public long start(ServiceCommand command) {
+        return start(command.mainClass(), command.args());
     }
 
     /** Starts {@code mainClass} with {@code args} on this JVM's class path; the pid. */

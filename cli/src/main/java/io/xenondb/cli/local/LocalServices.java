@@ -1,5 +1,7 @@
 package io.xenondb.cli.local;
 
+import io.xenondb.service.process.ServiceCommand;
+import io.xenondb.shared.cli.ListenAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.List;
  */
 public final class LocalServices {
     /** One service: its process, what it runs, and the port it serves on once up. */
-    public record Service(String kind, int id, LocalProcess process, String mainClass, List<String> args, int port) {
+    public record Service(String kind, int id, LocalProcess process, ServiceCommand command, int port) {
         /** How the seed's output names it: {@code pageserver 1}, {@code safekeeper 2}, {@code storage_broker}. */
         public String title() {
             return id > 0 ? kind + " " + id : kind;
@@ -39,11 +41,8 @@ public final class LocalServices {
                 "storage_broker",
                 0,
                 new LocalProcess("storage_broker", dir),
-                "io.xenondb.broker.BrokerApplication",
-                List.of(
-                        "--listen-addr",
+                ServiceCommand.broker(
                         loopback(config.broker().port()),
-                        "--listen-http-addr",
                         loopback(config.broker().httpPort())),
                 config.broker().port());
     }
@@ -54,13 +53,7 @@ public final class LocalServices {
                 "storage_controller",
                 0,
                 new LocalProcess("storage_controller", dir),
-                "io.xenondb.controller.ControllerApplication",
-                List.of(
-                        "--dev",
-                        "--listen",
-                        loopback(config.controller().port()),
-                        "--dev-data-dir",
-                        controllerDatabase().toString()),
+                ServiceCommand.devController(loopback(config.controller().port()), controllerDatabase()),
                 config.controller().port());
     }
 
@@ -72,20 +65,13 @@ public final class LocalServices {
                     "pageserver",
                     node.id(),
                     new LocalProcess("pageserver", dir),
-                    "io.xenondb.storagenode.StorageNodeApplication",
-                    List.of(
-                            "--id",
-                            Integer.toString(node.id()),
-                            "-D",
-                            dir.resolve("data").toString(),
-                            "--listen-http",
-                            loopback(node.httpPort()),
-                            "--listen-grpc",
-                            loopback(node.grpcPort()),
-                            "--broker-endpoint",
-                            "http://" + loopback(config.broker().port()),
-                            "--remote-storage",
-                            "{local_path='" + remoteStorage() + "'}"),
+                    ServiceCommand.storageNode(
+                                    node.id(),
+                                    dir.resolve("data"),
+                                    loopback(node.httpPort()),
+                                    loopback(node.grpcPort()),
+                                    brokerEndpoint())
+                            .with("--remote-storage", "{local_path='" + remoteStorage() + "'}"),
                     node.httpPort()));
         }
         return services;
@@ -99,20 +85,13 @@ public final class LocalServices {
                     "safekeeper",
                     node.id(),
                     new LocalProcess("safekeeper", dir),
-                    "io.xenondb.walnode.WalNodeApplication",
-                    List.of(
-                            "--id",
-                            Integer.toString(node.id()),
-                            "-D",
-                            dir.resolve("data").toString(),
-                            "--listen-grpc",
-                            loopback(node.grpcPort()),
-                            "--listen-http",
-                            loopback(node.httpPort()),
-                            "--broker-endpoint",
-                            "http://" + loopback(config.broker().port()),
-                            "--availability-zone",
-                            node.availabilityZone()),
+                    ServiceCommand.walNode(
+                                    node.id(),
+                                    dir.resolve("data"),
+                                    loopback(node.grpcPort()),
+                                    loopback(node.httpPort()),
+                                    brokerEndpoint())
+                            .with("--availability-zone", node.availabilityZone()),
                     node.grpcPort()));
         }
         return services;
@@ -145,7 +124,11 @@ public final class LocalServices {
         return "http://" + loopback(config.controller().port());
     }
 
-    static String loopback(int port) {
-        return "127.0.0.1:" + port;
+    private String brokerEndpoint() {
+        return ServiceCommand.brokerEndpoint(loopback(config.broker().port()));
+    }
+
+    static ListenAddress loopback(int port) {
+        return new ListenAddress("127.0.0.1", port);
     }
 }

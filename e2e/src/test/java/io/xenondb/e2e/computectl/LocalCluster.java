@@ -2,6 +2,7 @@ package io.xenondb.e2e.computectl;
 
 import io.xenondb.compute.walproposer.WalNodeEndpoint;
 import io.xenondb.pgruntime.FreePorts;
+import io.xenondb.service.process.ServiceCommand;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.client.StorageNodeClient;
@@ -46,45 +47,25 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public LocalCluster start() {
-        String broker = "http://127.0.0.1:" + brokerPort;
+        ListenAddress brokerGrpc = new ListenAddress("127.0.0.1", brokerPort);
+        String broker = ServiceCommand.brokerEndpoint(brokerGrpc);
         ServiceProcess brokerProcess = launch(
-                "broker",
-                "io.xenondb.broker.BrokerApplication",
-                "--listen-addr",
-                "127.0.0.1:" + brokerPort,
-                "--listen-http-addr",
-                "127.0.0.1:" + FreePorts.allocate());
+                "broker", ServiceCommand.broker(brokerGrpc, new ListenAddress("127.0.0.1", FreePorts.allocate())));
         List<ServiceProcess> walNodeProcesses = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             int grpc = FreePorts.allocate();
             walNodes.add(WalNodeEndpoint.of(id, "127.0.0.1", grpc));
             walNodeProcesses.add(launch(
                     "wal" + id,
-                    "io.xenondb.walnode.WalNodeApplication",
-                    "--id",
-                    Integer.toString(id),
-                    "-D",
-                    dir.resolve("wal" + id).toString(),
-                    "--listen-grpc",
-                    "127.0.0.1:" + grpc,
-                    "--listen-http",
-                    "127.0.0.1:" + FreePorts.allocate(),
-                    "--broker-endpoint",
-                    broker));
+                    ServiceCommand.walNode(
+                            id,
+                            dir.resolve("wal" + id),
+                            new ListenAddress("127.0.0.1", grpc),
+                            new ListenAddress("127.0.0.1", FreePorts.allocate()),
+                            broker)));
         }
         ServiceProcess storage = launch(
-                "storage",
-                "io.xenondb.storagenode.StorageNodeApplication",
-                "--id",
-                "1",
-                "-D",
-                dir.resolve("storage").toString(),
-                "--listen-http",
-                storageHttp.toString(),
-                "--listen-grpc",
-                storageGrpc.toString(),
-                "--broker-endpoint",
-                broker);
+                "storage", ServiceCommand.storageNode(1, dir.resolve("storage"), storageHttp, storageGrpc, broker));
         brokerProcess.awaitPort("127.0.0.1", brokerPort, START);
         for (int i = 0; i < walNodes.size(); i++) {
             walNodeProcesses
@@ -96,8 +77,8 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
-    private ServiceProcess launch(String name, String mainClass, String... args) {
-        ServiceProcess process = ServiceProcess.java(name, mainClass, List.of(args), dir.resolve(name + ".log"));
+    private ServiceProcess launch(String name, ServiceCommand command) {
+        ServiceProcess process = command.process(name, dir.resolve(name + ".log"));
         processes.add(process);
         return process.start();
     }

@@ -6,10 +6,12 @@ import io.xenondb.compute.start.Compute;
 import io.xenondb.e2e.computectl.LocalCluster;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.service.process.ServiceCommand;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.auth.Claims;
 import io.xenondb.shared.auth.Jwt;
 import io.xenondb.shared.auth.Scope;
+import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TenantShardId;
 import io.xenondb.shared.id.TimelineId;
@@ -24,7 +26,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -173,20 +174,10 @@ class SeedCurlIT {
         Files.writeString(
                 dir.resolve("curl").resolve(".curlrc"), "silent\nshow-error\nwrite-out = \"\\n%{http_code}\"\n");
         controllerPort = FreePorts.allocate();
-        controller = ServiceProcess.java(
-                        "storage-controller",
-                        "io.xenondb.controller.ControllerApplication",
-                        List.of(
-                                "--dev",
-                                "--listen",
-                                "127.0.0.1:" + controllerPort,
-                                "--dev-data-dir",
-                                dir.resolve("controller-db").toString(),
-                                "--public-key",
-                                publicKey.toString(),
-                                "--heartbeat-interval",
-                                "1h"),
-                        dir.resolve("controller.log"))
+        controller = ServiceCommand.devController(
+                        new ListenAddress("127.0.0.1", controllerPort), dir.resolve("controller-db"))
+                .with("--public-key", publicKey.toString(), "--heartbeat-interval", "1h")
+                .process("storage-controller", dir.resolve("controller.log"))
                 .start()
                 .awaitPort("127.0.0.1", controllerPort, Duration.ofMinutes(2));
     }

@@ -4,6 +4,7 @@ import io.xenondb.compute.start.Compute;
 import io.xenondb.compute.walproposer.WalNodeEndpoint;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.pgruntime.PostgresBinaries;
+import io.xenondb.service.process.ServiceCommand;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.cli.ListenAddress;
 import io.xenondb.shared.client.StorageNodeClient;
@@ -66,54 +67,28 @@ final class TestCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         brokerPort = FreePorts.allocate();
-        broker = ServiceProcess.java(
-                "broker",
-                "io.xenondb.broker.BrokerApplication",
-                List.of(
-                        "--listen-addr",
-                        "127.0.0.1:" + brokerPort,
-                        "--listen-http-addr",
-                        "127.0.0.1:" + FreePorts.allocate()),
-                this.dir.resolve("broker.log"));
+        ListenAddress brokerGrpc = new ListenAddress("127.0.0.1", brokerPort);
+        String brokerEndpoint = ServiceCommand.brokerEndpoint(brokerGrpc);
+        broker = ServiceCommand.broker(brokerGrpc, new ListenAddress("127.0.0.1", FreePorts.allocate()))
+                .process("broker", this.dir.resolve("broker.log"));
         for (int id = 1; id <= 3; id++) {
             int grpc = FreePorts.allocate();
             walNodePorts.add(grpc);
             walNodeEndpoints.add(WalNodeEndpoint.of(id, "127.0.0.1", grpc));
-            walNodes.add(ServiceProcess.java(
-                    "wal-node-" + id,
-                    "io.xenondb.walnode.WalNodeApplication",
-                    List.of(
-                            "--id",
-                            Integer.toString(id),
-                            "-D",
-                            this.dir.resolve("wal" + id).toString(),
-                            "--listen-grpc",
-                            "127.0.0.1:" + grpc,
-                            "--listen-http",
-                            "127.0.0.1:" + FreePorts.allocate(),
-                            "--broker-endpoint",
-                            "http://127.0.0.1:" + brokerPort),
-                    this.dir.resolve("wal" + id + ".log")));
+            walNodes.add(ServiceCommand.walNode(
+                            id,
+                            this.dir.resolve("wal" + id),
+                            new ListenAddress("127.0.0.1", grpc),
+                            new ListenAddress("127.0.0.1", FreePorts.allocate()),
+                            brokerEndpoint)
+                    .process("wal-node-" + id, this.dir.resolve("wal" + id + ".log")));
         }
         storageHttp = new ListenAddress("127.0.0.1", FreePorts.allocate());
         storageGrpc = new ListenAddress("127.0.0.1", FreePorts.allocate());
-        storageNode = ServiceProcess.java(
-                "storage-node",
-                "io.xenondb.storagenode.StorageNodeApplication",
-                List.of(
-                        "--id",
-                        "1",
-                        "-D",
-                        this.dir.resolve("storage").toString(),
-                        "--listen-http",
-                        storageHttp.toString(),
-                        "--listen-grpc",
-                        storageGrpc.toString(),
-                        "--broker-endpoint",
-                        "http://127.0.0.1:" + brokerPort,
-                        "--wait-lsn-timeout",
-                        "30s"),
-                this.dir.resolve("storage.log"));
+        storageNode = ServiceCommand.storageNode(
+                        1, this.dir.resolve("storage"), storageHttp, storageGrpc, brokerEndpoint)
+                .with("--wait-lsn-timeout", "30s")
+                .process("storage-node", this.dir.resolve("storage.log"));
     }
 
     TestCluster start() {
