@@ -10,6 +10,8 @@ import io.xenondb.pgruntime.PostgresCluster;
 import io.xenondb.pgruntime.StopMode;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The endpoint start benchmark (issue 6): wall time from launching {@code ./xenon endpoint start <name>} until a
@@ -168,6 +171,9 @@ public final class EndpointStartBench {
             coldTimelines.add(m.timeline);
             log("cold start " + (i + 1) + ": " + ms(m.total) + " (the command " + ms(m.command) + "): "
                     + m.timeline.describe());
+            if (i == 0) {
+                noteSizes(name);
+            }
             xenon.run(COMMAND_TIMEOUT, "endpoint", "stop", name, "--destroy");
         }
         report.cold(Spread.of(totals), Spread.of(commands));
@@ -193,6 +199,7 @@ public final class EndpointStartBench {
                     + m.timeline.describe());
             awaitSuspended(name);
         }
+        noteSizes(name);
         report.warm(Spread.of(totals), Spread.of(commands));
     }
 
@@ -221,6 +228,31 @@ public final class EndpointStartBench {
         }
         StartTimeline timeline = StartTimeline.read(marks, launched, launched.plusNanos(result.nanos()), answered);
         return new Measured(t2 - t0, t1 - t0, timeline);
+    }
+
+    /** What an endpoint's start wrote: its data directory (and WAL) and its image cache. */
+    private void noteSizes(String name) {
+        Path dir = xenon.repoDir().resolve("endpoints").resolve(name);
+        report.note(
+                "endpoint `%s` after a start: data directory %.0f MiB (%.0f MiB of it pg_wal), image cache %.0f MiB",
+                name,
+                mib(dir.resolve("pgdata")),
+                mib(dir.resolve("pgdata").resolve("pg_wal")),
+                mib(dir.resolve("image-cache")));
+    }
+
+    private static double mib(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                            .mapToLong(p -> p.toFile().length())
+                            .sum()
+                    / 1048576.0;
+        } catch (IOException | UncheckedIOException e) {
+            return -1; // PostgreSQL removed a file while we walked
+        }
     }
 
     /** Polls {@code xenon endpoint list} until the endpoint's STATUS reads suspended. */
