@@ -18,11 +18,13 @@ import java.util.function.Predicate;
 /**
  * Where one endpoint start spent its time, from the bench's own clock readings and the timestamps of the lines
  * compute_ctl ({@code compute_ctl.log}) and PostgreSQL ({@code pgdata.log}) wrote during that start. Both logs are
- * appended to across starts, so only what was added after {@link Marks#before} is read. A phase whose log line is
+ * appended to across starts, so only what was added after {@link Marks#before} is read. The CLI spawned
+ * compute_ctl when it wrote {@code compute_ctl.pid}. A phase whose log line is
  * missing is absent from {@link #phases()}.
  */
 record StartTimeline(Map<String, Duration> phases) {
-    static final String JVMS = "CLI and compute_ctl JVMs up (launch → compute_ctl serves HTTP)";
+    static final String CLI = "CLI JVM up, asks the controller, spawns compute_ctl (→ compute_ctl.pid written)";
+    static final String CTL_JVM = "compute_ctl JVM up (→ serves HTTP)";
     static final String SYNC = "WAL-node sync (Init → proposer SYNCED)";
     static final String BASEBACKUP = "base backup fetch + unpack, config (→ PostgreSQL starts)";
     static final String POSTGRES = "PostgreSQL start (→ ready to accept connections)";
@@ -44,6 +46,7 @@ record StartTimeline(Map<String, Duration> phases) {
 
     /** The phases of the start launched at {@code launched}, whose command exited and whose query answered then. */
     static StartTimeline read(Marks marks, Instant launched, Instant cliExited, Instant answered) {
+        Instant spawned = modified(marks.computeCtlLog().resolveSibling("compute_ctl.pid"), launched);
         String ctl = tail(marks.computeCtlLog(), marks.computeCtlOffset());
         String pg = tail(marks.postgresLog(), marks.postgresOffset());
         Instant serving = ctlTime(ctl, line -> line.contains("compute_ctl serving HTTP"));
@@ -61,7 +64,8 @@ record StartTimeline(Map<String, Duration> phases) {
         Instant ready = pgTime(pg, line -> line.contains("ready to accept"));
 
         Map<String, Duration> phases = new LinkedHashMap<>();
-        put(phases, JVMS, launched, serving);
+        put(phases, CLI, launched, spawned);
+        put(phases, CTL_JVM, spawned, serving);
         // A static endpoint has no sync: its base backup starts right at Init.
         put(phases, SYNC, init, synced);
         put(phases, BASEBACKUP, synced != null ? synced : init, pgStart);
@@ -118,6 +122,16 @@ record StartTimeline(Map<String, Duration> phases) {
             }
         }
         return null;
+    }
+
+    /** When the CLI wrote the file (right after spawning the process), if it did so after {@code since}. */
+    private static Instant modified(Path file, Instant since) {
+        try {
+            Instant at = Files.getLastModifiedTime(file).toInstant();
+            return at.isBefore(since) ? null : at;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static long size(Path file) {

@@ -19,7 +19,7 @@ class StartReportTest {
 
     private static StartTimeline phases(long jvmsMillis, long queryMillis) {
         Map<String, Duration> p = new LinkedHashMap<>();
-        p.put(StartTimeline.JVMS, Duration.ofMillis(jvmsMillis));
+        p.put(StartTimeline.CTL_JVM, Duration.ofMillis(jvmsMillis));
         p.put(StartTimeline.QUERY, Duration.ofMillis(queryMillis));
         return new StartTimeline(p);
     }
@@ -60,12 +60,12 @@ class StartReportTest {
     void phasesShowTheMedianOfTheStartsThatLoggedThem() {
         StartReport report = new StartReport("bench/run-start");
         Map<String, Duration> onlyJvms = new LinkedHashMap<>();
-        onlyJvms.put(StartTimeline.JVMS, Duration.ofMillis(5000));
+        onlyJvms.put(StartTimeline.CTL_JVM, Duration.ofMillis(5000));
         report.phases(
                 List.of(phases(3000, 10), phases(1000, 30), new StartTimeline(onlyJvms)),
                 List.of(phases(2000, 12), phases(4000, 14)));
         String md = report.render();
-        assertThat(md).contains("| " + StartTimeline.JVMS + " | 3000 | 3000 |");
+        assertThat(md).contains("| " + StartTimeline.CTL_JVM + " | 3000 | 3000 |");
         assertThat(md).contains("| " + StartTimeline.QUERY + " | 20 | 13 |");
         assertThat(StartReport.medianPhase(List.of(), StartTimeline.SYNC)).isEqualTo("-");
     }

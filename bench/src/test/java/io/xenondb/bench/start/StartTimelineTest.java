@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,9 @@ class StartTimelineTest {
         StartTimeline.Marks marks = StartTimeline.Marks.before(dir);
         Files.writeString(dir.resolve("compute_ctl.log"), CTL, StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("pgdata.log"), PG, StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve("compute_ctl.pid"), "4242");
+        Files.setLastModifiedTime(
+                dir.resolve("compute_ctl.pid"), FileTime.from(Instant.parse("2026-11-22T09:28:25.900Z")));
 
         StartTimeline t = StartTimeline.read(
                 marks,
@@ -46,7 +50,8 @@ class StartTimelineTest {
 
         assertThat(t.phases())
                 .containsExactly(
-                        entry(StartTimeline.JVMS, 1705),
+                        entry(StartTimeline.CLI, 900),
+                        entry(StartTimeline.CTL_JVM, 805),
                         entry(StartTimeline.SYNC, 1287),
                         entry(StartTimeline.BASEBACKUP, 1087),
                         entry(StartTimeline.POSTGRES, 1313),
@@ -54,12 +59,15 @@ class StartTimelineTest {
                         entry(StartTimeline.PROPOSER, 119),
                         entry(StartTimeline.CLI_EXIT, 285),
                         entry(StartTimeline.QUERY, 30));
-        assertThat(t.describe()).startsWith("CLI and compute_ctl JVMs up").contains("; of which: start-up fsync");
+        assertThat(t.describe()).startsWith("CLI JVM up").contains("; of which: start-up fsync");
     }
 
     @Test
     void missingOrGarbledLinesLeaveTheirPhasesOut(@TempDir Path dir) throws IOException {
         StartTimeline.Marks marks = StartTimeline.Marks.before(dir); // no logs yet
+        Files.writeString(dir.resolve("compute_ctl.pid"), "4242"); // left by an earlier start
+        Files.setLastModifiedTime(
+                dir.resolve("compute_ctl.pid"), FileTime.from(Instant.parse("2026-11-22T09:00:00.000Z")));
         Files.writeString(
                 dir.resolve("compute_ctl.log"),
                 "garbage compute_ctl serving HTTP\n2026-11-22T09:28:26.709Z INFO compute state Empty -> Init\n");
