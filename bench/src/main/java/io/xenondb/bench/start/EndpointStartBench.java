@@ -130,7 +130,18 @@ public final class EndpointStartBench {
         long t = System.nanoTime();
         xenon.run(COMMAND_TIMEOUT, "start");
         report.note("`xenon start` (broker, controller, storage node, 3 WAL nodes): %.1f s", seconds(t));
-        xenon.run(COMMAND_TIMEOUT, "tenant", "create", "--set-default");
+        if (options.checkpointDistanceMb() > 0) {
+            xenon.run(
+                    COMMAND_TIMEOUT,
+                    "tenant",
+                    "create",
+                    "--set-default",
+                    "-c",
+                    "checkpoint_distance:" + options.checkpointDistanceMb() * 1048576L);
+            report.note("tenant created with `-c checkpoint_distance:%d`", options.checkpointDistanceMb() * 1048576L);
+        } else {
+            xenon.run(COMMAND_TIMEOUT, "tenant", "create", "--set-default");
+        }
 
         int mainPort = create("main");
         xenon.run(COMMAND_TIMEOUT, "endpoint", "start", "main");

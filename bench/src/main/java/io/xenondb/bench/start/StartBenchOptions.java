@@ -11,9 +11,12 @@ import java.nio.file.Path;
  * @param repeat measured starts of each kind (cold, warm, baseline, CLI JVM)
  * @param workDir where the run's repository, vanilla cluster and logs go (the PostgreSQL OS user must reach it)
  * @param appendTo a Markdown file to append the results to, or null
+ * @param checkpointDistanceMb the tenant's {@code checkpoint_distance} (WAL after which the storage node makes a new
+ *     image) in MiB, or 0 for the storage node's default
  */
-public record StartBenchOptions(int sizeMb, int repeat, Path workDir, Path appendTo) {
+public record StartBenchOptions(int sizeMb, int repeat, Path workDir, Path appendTo, int checkpointDistanceMb) {
     static final String USAGE = "usage: run-start [--size-mb <n>=100] [--repeat <n>=3]"
+            + " [--checkpoint-distance-mb <n>=the storage node's default]"
             + " [--workdir <dir>=bench/target/start-bench] [--append-to <markdown file>]";
 
     public StartBenchOptions {
@@ -22,6 +25,9 @@ public record StartBenchOptions(int sizeMb, int repeat, Path workDir, Path appen
         }
         if (repeat < 1) {
             throw invalid("--repeat: " + repeat + " (expected: at least 1)");
+        }
+        if (checkpointDistanceMb < 0) {
+            throw invalid("--checkpoint-distance-mb: " + checkpointDistanceMb + " (expected: 1 or more)");
         }
         if (workDir == null) {
             throw invalid("--workdir: none (expected: a directory)");
@@ -34,6 +40,7 @@ public record StartBenchOptions(int sizeMb, int repeat, Path workDir, Path appen
         int repeat = 3;
         Path workDir = Path.of("bench/target/start-bench");
         Path appendTo = null;
+        int checkpointDistance = 0;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             String value;
@@ -51,10 +58,16 @@ public record StartBenchOptions(int sizeMb, int repeat, Path workDir, Path appen
                 case "--repeat" -> repeat = number(name, value);
                 case "--workdir" -> workDir = Path.of(value);
                 case "--append-to" -> appendTo = Path.of(value);
+                case "--checkpoint-distance-mb" -> {
+                    checkpointDistance = number(name, value);
+                    if (checkpointDistance < 1) {
+                        throw invalid(name + ": " + checkpointDistance + " (expected: 1 or more)");
+                    }
+                }
                 default -> throw invalid("unknown flag " + name + " (" + USAGE + ")");
             }
         }
-        return new StartBenchOptions(size, repeat, workDir, appendTo);
+        return new StartBenchOptions(size, repeat, workDir, appendTo, checkpointDistance);
     }
 
     private static int number(String name, String value) {
