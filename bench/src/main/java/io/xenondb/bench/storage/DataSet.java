@@ -9,8 +9,8 @@ import java.sql.SQLException;
  * stay under the TOAST threshold, so nothing is compressed), inserted in id order in batches of at most 16 MiB,
  * each its own transaction. Xenon and vanilla get the same rows: Xenon grows to a size, vanilla to Xenon's id.
  */
-final class DataSet {
-    static final String TABLE = "bench_data";
+public final class DataSet {
+    public static final String TABLE = "bench_data";
     private static final int ROWS_PER_MIB = 1024;
     private static final int MAX_BATCH = 16 * ROWS_PER_MIB;
     private static final String INSERT =
@@ -18,12 +18,12 @@ final class DataSet {
 
     private DataSet() {}
 
-    static void create(Sql db) throws SQLException {
+    public static void create(Sql db) throws SQLException {
         db.execute("create table " + TABLE + " (id bigint not null, pad text not null)");
     }
 
     /** Inserts rows after {@code lastId} until the database is at least {@code bytes}; the new last id. */
-    static long growTo(Sql db, long lastId, long bytes) throws SQLException {
+    public static long growTo(Sql db, long lastId, long bytes) throws SQLException {
         long id = lastId;
         try (Connection c = db.connect()) {
             while (true) {
@@ -39,7 +39,7 @@ final class DataSet {
     }
 
     /** Inserts rows {@code lastId + 1 .. upTo} in the batches {@link #growTo} would use at most. */
-    static void fill(Sql db, long lastId, long upTo) throws SQLException {
+    public static void fill(Sql db, long lastId, long upTo) throws SQLException {
         try (Connection c = db.connect()) {
             for (long from = lastId + 1; from <= upTo; from += MAX_BATCH) {
                 insert(c, from, Math.min(upTo, from + MAX_BATCH - 1));
@@ -47,7 +47,7 @@ final class DataSet {
         }
     }
 
-    static long databaseSize(Sql db) throws SQLException {
+    public static long databaseSize(Sql db) throws SQLException {
         return db.number("select pg_database_size(current_database())");
     }
 

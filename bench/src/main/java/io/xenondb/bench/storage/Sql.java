@@ -8,12 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** A PostgreSQL database by JDBC URL and user, with the few statements the benchmark runs. */
-record Sql(String url, String user) {
-    Connection connect() throws SQLException {
+public record Sql(String url, String user) {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, "");
     }
 
-    void execute(String... statements) throws SQLException {
+    public void execute(String... statements) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement()) {
             for (String statement : statements) {
@@ -22,7 +22,7 @@ record Sql(String url, String user) {
         }
     }
 
-    String text(String query) throws SQLException {
+    public String text(String query) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {
@@ -31,7 +31,7 @@ record Sql(String url, String user) {
         }
     }
 
-    long number(String query) throws SQLException {
+    public long number(String query) throws SQLException {
         return Long.parseLong(text(query));
     }
 
@@ -51,7 +51,7 @@ record Sql(String url, String user) {
     }
 
     /** Connects and answers {@code select 1}: "the first query answered" of a start. */
-    void firstQuery() throws SQLException {
+    public void firstQuery() throws SQLException {
         if (number("select 1") != 1) {
             throw new SQLException("select 1 did not answer 1 on " + url);
         }
