@@ -56,6 +56,21 @@ final class ComputeStarter {
                             + process.running().get().pid() + " (stop it first: 'xenon endpoint stop " + endpoint.name()
                             + "')");
         }
+        if (!endpoint.isStatic()) {
+            // One primary per timeline: a second would take over the WAL nodes and fence the first.
+            for (Endpoint other : Endpoint.all(repo)) {
+                if (!other.name().equals(endpoint.name())
+                        && !other.isStatic()
+                        && other.timelineId().equals(endpoint.timelineId())
+                        && other.process(repo).running().isPresent()) {
+                    throw new XenonException(
+                            ErrorCode.CONFLICT,
+                            "endpoint " + other.name() + " is running as the primary of timeline "
+                                    + endpoint.timelineId() + " (branch " + endpoint.branch() + "): stop it first, or"
+                                    + " use a read-only endpoint (--lsn) or another branch");
+                }
+            }
+        }
         for (int port : new int[] {endpoint.pgPort(), endpoint.httpPort()}) {
             if (!Ports.isFree(port)) {
                 throw new XenonException(

@@ -167,7 +167,10 @@ class LocalFlowIT {
     @Test
     @Order(4)
     void anIdleComputeSuspendsItselfAndComesBackWithItsData() throws SQLException, InterruptedException {
-        xenon.run("endpoint", "create", "idle", "--suspend-timeout", "10s").ok();
+        // Its own branch: one primary per timeline (main's endpoint is running).
+        xenon.run("timeline", "branch", "--branch-name", "idle_branch").ok();
+        xenon.run("endpoint", "create", "idle", "--branch-name", "idle_branch", "--suspend-timeout", "10s")
+                .ok();
         int port = startedPort(xenon.run("endpoint", "start", "idle").ok().out(), "idle");
         sql(port, "INSERT INTO t VALUES (5, '5')");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -187,6 +190,44 @@ class LocalFlowIT {
 
     @Test
     @Order(5)
+    void theOtherCommands() throws SQLException {
+        String tenants = xenon.run("tenant", "list").ok().out();
+        assertThat(tenants.lines().filter(l -> l.endsWith("(default)")).count()).isEqualTo(1);
+
+        String created =
+                xenon.run("timeline", "create", "--branch-name", "scratch").ok().out();
+        assertThat(created)
+                .matches("(?s)Created timeline '[0-9a-f]{32}' at Lsn [0-9A-F]+/[0-9A-F]+ for tenant: [0-9a-f]{32}\\s*");
+        String scratch = match(Pattern.compile("Created timeline '([0-9a-f]{32})'"), created);
+        String tenant = match(Pattern.compile("for tenant: ([0-9a-f]{32})"), created);
+        assertThat(xenon.run("timeline", "list").ok().out()).contains("scratch [" + scratch + "]");
+        assertThat(xenon.run(
+                                "mappings",
+                                "map",
+                                "--tenant-id",
+                                tenant,
+                                "--timeline-id",
+                                scratch,
+                                "--branch-name",
+                                "again")
+                        .ok()
+                        .out())
+                .contains("Mapped branch 'again' to timeline " + scratch);
+
+        // One WAL node away: commits still reach a quorum. Back, and a storage node restart: data still there.
+        assertThat(xenon.run("safekeeper", "stop", "3").ok().out()).contains("Stopped safekeeper 3");
+        sql(mainPort, "INSERT INTO t VALUES (6, '6')");
+        assertThat(xenon.run("safekeeper", "start", "3").ok().out()).contains("safekeeper 3 started, pid: ");
+        assertThat(xenon.run("pageserver", "restart").ok().out()).contains("pageserver 1 started, pid: ");
+        assertThat(rows(mainPort)).containsExactly("1,1", "3,3", "6,6");
+        xenon.run("endpoint", "stop", "main").ok();
+        xenon.run("endpoint", "start", "main").ok();
+        assertThat(rows(mainPort)).containsExactly("1,1", "3,3", "6,6");
+        assertThat(xenon.run("status").ok().out()).doesNotContain("stopped");
+    }
+
+    @Test
+    @Order(6)
     void badUsageIsOneClearLineAndChangesNothing() throws IOException {
         Path config = xenon.repo().resolve("config.json");
         String before = Files.readString(config, StandardCharsets.UTF_8);
@@ -203,6 +244,10 @@ class LocalFlowIT {
         assertThat(xenon.run("endpoint", "start", "nope").failure()).contains("endpoint nope: no such endpoint");
         assertThat(xenon.run("endpoint", "start", "main").failure()).contains("endpoint main is running already");
         assertThat(xenon.run("pageserver", "start").failure()).contains("pageserver 1 is running already");
+        xenon.run("endpoint", "create", "second_primary").ok(); // on main, whose primary runs
+        assertThat(xenon.run("endpoint", "start", "second_primary").failure())
+                .contains("endpoint main is running as the primary of timeline");
+        xenon.run("endpoint", "stop", "second_primary", "--destroy").ok();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThat(xenon.run("endpoint", "create", "z", "--pg-port", Integer.toString(taken.getLocalPort()))
                             .failure())
@@ -220,7 +265,7 @@ class LocalFlowIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stopLeavesNoProcessBehind() {
         List<Long> pids = servicePids();
         assertThat(pids).isNotEmpty();
