@@ -176,7 +176,8 @@ class SeedCurlIT {
         controllerPort = FreePorts.allocate();
         controller = ServiceCommand.devController(
                         new ListenAddress("127.0.0.1", controllerPort), dir.resolve("controller-db"))
-                .with("--public-key", publicKey.toString(), "--heartbeat-interval", "1h")
+                // Unlimited requests per tenant: the examples follow each other faster than the default 10/s.
+                .with("--public-key", publicKey.toString(), "--heartbeat-interval", "1h", "--tenant-rate-limit", "0")
                 .process("storage-controller", dir.resolve("controller.log"))
                 .start()
                 .awaitPort("127.0.0.1", controllerPort, Duration.ofMinutes(2));
