@@ -7,7 +7,6 @@ import io.xenondb.controller.db.ControllerDatabase;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
-import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,23 +48,7 @@ class ControllerIT {
         deleteRecursively(dir.resolve("db"));
         Files.createDirectories(nodeDir);
         nodeHttpPort = FreePorts.allocate();
-        // A process of its own: in one JVM, closing the controller's context would dispose Reactor Netty's global
-        // resources and with them the node's HTTP server.
-        storageNode = ServiceProcess.java(
-                "storage-node",
-                StorageNodeApplication.class.getName(),
-                List.of(
-                        "--id",
-                        "1",
-                        "-D",
-                        nodeDir.toString(),
-                        "--listen-http",
-                        "127.0.0.1:" + nodeHttpPort,
-                        "--listen-grpc",
-                        "127.0.0.1:" + FreePorts.allocate(),
-                        "--broker-endpoint",
-                        "http://127.0.0.1:" + FreePorts.allocate()),
-                dir.resolve("storage1.log"));
+        storageNode = TestStorageNodes.process("storage-node", 1, nodeDir, nodeHttpPort, dir.resolve("storage1.log"));
         storageNode.start().awaitPort("127.0.0.1", nodeHttpPort, Duration.ofMinutes(1));
         nodeBase = "http://127.0.0.1:" + nodeHttpPort;
         controllerPort = FreePorts.allocate();

@@ -10,7 +10,6 @@ import io.xenondb.shared.auth.Claims;
 import io.xenondb.shared.auth.Jwt;
 import io.xenondb.shared.auth.Scope;
 import io.xenondb.shared.io.FileTrees;
-import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,27 +97,19 @@ class GenerationsIT {
 
     /** A node process that re-attaches (registering itself) before it serves. */
     private static void startNode() {
-        storageNode = ServiceProcess.java(
+        storageNode = TestStorageNodes.process(
                 "storage-node",
-                StorageNodeApplication.class.getName(),
-                List.of(
-                        "--id",
-                        "1",
-                        "-D",
-                        nodeDir.toString(),
-                        "--listen-http",
-                        "127.0.0.1:" + nodeHttpPort,
-                        "--listen-grpc",
-                        "127.0.0.1:" + nodeGrpcPort,
-                        "--broker-endpoint",
-                        "http://127.0.0.1:" + FreePorts.allocate(),
-                        "--control-plane-api",
-                        base,
-                        "--control-plane-api-token",
-                        upcallToken,
-                        "--availability-zone",
-                        "az-1"),
-                dir.resolve("storage1.log"));
+                1,
+                nodeDir,
+                nodeHttpPort,
+                nodeGrpcPort,
+                dir.resolve("storage1.log"),
+                "--control-plane-api",
+                base,
+                "--control-plane-api-token",
+                upcallToken,
+                "--availability-zone",
+                "az-1");
         storageNode.start().awaitPort("127.0.0.1", nodeHttpPort, Duration.ofMinutes(1));
     }
 

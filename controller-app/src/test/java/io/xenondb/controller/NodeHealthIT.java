@@ -6,7 +6,6 @@ import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
-import io.xenondb.storagenode.StorageNodeApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,21 +53,8 @@ class NodeHealthIT {
             FileTrees.deleteRecursively(nodeDir(id));
             Files.createDirectories(nodeDir(id));
             httpPorts[id] = FreePorts.allocate();
-            nodes[id] = ServiceProcess.java(
-                    "storage-node-" + id,
-                    StorageNodeApplication.class.getName(),
-                    List.of(
-                            "--id",
-                            Integer.toString(id),
-                            "-D",
-                            nodeDir(id).toString(),
-                            "--listen-http",
-                            "127.0.0.1:" + httpPorts[id],
-                            "--listen-grpc",
-                            "127.0.0.1:" + FreePorts.allocate(),
-                            "--broker-endpoint",
-                            "http://127.0.0.1:" + FreePorts.allocate()),
-                    dir.resolve("storage" + id + ".log"));
+            nodes[id] = TestStorageNodes.process(
+                    "storage-node-" + id, id, nodeDir(id), httpPorts[id], dir.resolve("storage" + id + ".log"));
             nodes[id].start();
         }
         for (int id = 1; id <= 2; id++) {

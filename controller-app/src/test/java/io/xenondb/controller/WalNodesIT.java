@@ -7,7 +7,6 @@ import io.xenondb.controller.TestHttp.Answer;
 import io.xenondb.pgruntime.FreePorts;
 import io.xenondb.service.process.ServiceProcess;
 import io.xenondb.shared.io.FileTrees;
-import io.xenondb.storagenode.StorageNodeApplication;
 import io.xenondb.walnode.WalNodeApplication;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -84,20 +83,11 @@ class WalNodesIT {
                     dir.resolve("wal" + id + ".log")));
         }
         storageHttpPort = FreePorts.allocate();
-        storageNode = ServiceProcess.java(
+        storageNode = TestStorageNodes.process(
                 "storage-node",
-                StorageNodeApplication.class.getName(),
-                List.of(
-                        "--id",
-                        "1",
-                        "-D",
-                        Files.createDirectories(dir.resolve("storage1")).toString(),
-                        "--listen-http",
-                        "127.0.0.1:" + storageHttpPort,
-                        "--listen-grpc",
-                        "127.0.0.1:" + FreePorts.allocate(),
-                        "--broker-endpoint",
-                        "http://127.0.0.1:" + FreePorts.allocate()),
+                1,
+                Files.createDirectories(dir.resolve("storage1")),
+                storageHttpPort,
                 dir.resolve("storage1.log"));
         walNodes.forEach(ServiceProcess::start);
         storageNode.start();
