@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
-/** compute_ctl as a child process of the test (this JVM's class path), its output in a log file, and its HTTP API. */
-final class ComputeCtlProcess implements AutoCloseable {
+/**
+ * compute_ctl as a child process of the test (this JVM's class path), its output in a log file, and its HTTP API.
+ * Shared with e2e's tests through this module's test jar.
+ */
+public final class ComputeCtlProcess implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -30,7 +33,7 @@ final class ComputeCtlProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    static ComputeCtlProcess start(Path log, int httpPort, String... args) {
+    public static ComputeCtlProcess start(Path log, int httpPort, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
@@ -55,23 +58,29 @@ final class ComputeCtlProcess implements AutoCloseable {
     }
 
     /** Waits for the exit; returns the status, or fails the test if it is still running after {@code timeout}. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("compute_ctl still running after " + timeout + "; log:\n" + log());
         }
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGTERM. */
-    void terminateSignal() {
+    public void terminateSignal() {
         process.destroy();
     }
 
-    String log() {
+    /** kill -9, as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public String log() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -80,17 +89,17 @@ final class ComputeCtlProcess implements AutoCloseable {
     }
 
     /** An HTTP answer: status and body. */
-    record Answer(int status, String body) {
-        JsonNode json() {
+    public record Answer(int status, String body) {
+        public JsonNode json() {
             return SpecReader.JSON.readTree(body);
         }
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send("GET", path, null);
     }
 
-    Answer post(String path, String body) {
+    public Answer post(String path, String body) {
         return send("POST", path, body);
     }
 
@@ -112,8 +121,12 @@ final class ComputeCtlProcess implements AutoCloseable {
         }
     }
 
-    /** Polls {@code GET /status} until the HTTP API answers and the status is {@code wanted}; returns that answer. */
-    JsonNode awaitStatus(String wanted, Duration timeout) throws InterruptedException {
+    /**
+     * Polls {@code GET /status} every 100 ms (as neon_local does) until the HTTP API answers and the status is
+     * {@code wanted}; returns that answer. A compute that fails while another status is awaited fails the test at
+     * once.
+     */
+    public JsonNode awaitStatus(String wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "(no answer)";
         while (System.nanoTime() < deadline) {
@@ -124,9 +137,13 @@ final class ComputeCtlProcess implements AutoCloseable {
             try {
                 Answer answer = get("/status");
                 last = answer.body();
-                if (answer.status() == 200
-                        && answer.json().get("status").asString().equals(wanted)) {
+                String status =
+                        answer.status() == 200 ? answer.json().get("status").asString() : "";
+                if (status.equals(wanted)) {
                     return answer.json();
+                }
+                if (status.equals("Failed")) {
+                    throw new AssertionError("compute_ctl failed: " + last + "; log:\n" + log());
                 }
             } catch (UncheckedIOException e) {
                 // not serving yet
@@ -141,9 +158,9 @@ final class ComputeCtlProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+            // A primary's stop waits for its WAL to reach the WAL nodes: give it time before kill -9.
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                kill();
             }
         }
     }

@@ -2,6 +2,7 @@ package io.xenondb.e2e.computectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xenondb.compute.ctl.ComputeCtlProcess;
 import io.xenondb.compute.ctl.StateFile;
 import io.xenondb.compute.start.Compute;
 import io.xenondb.compute.walproposer.WalNodeEndpoint;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * compute_ctl as a process, as {@code xenon endpoint start} runs it: a spec file for a tenant's timeline on a real
@@ -37,6 +39,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Tag("compute-ctl")
 class ComputeCtlIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final Duration RUNNING = Duration.ofSeconds(90);
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final Path DIR = Path.of("target", "compute-ctl-it").toAbsolutePath();
@@ -108,15 +112,21 @@ class ComputeCtlIT {
         spec.put("settings", Map.of("shared_buffers", "16MB", "max_connections", "20"));
         spec.put("image_cache", endpoint.dir().resolve("image-cache").toString());
         Files.createDirectories(endpoint.dir());
-        Files.writeString(endpoint.spec(), ComputeCtlLauncher.JSON.writeValueAsString(spec));
+        Files.writeString(endpoint.spec(), JSON.writeValueAsString(spec));
     }
 
-    private static ComputeCtlLauncher start(Endpoint endpoint, String logName) {
-        return ComputeCtlLauncher.start(
-                endpoint.pgdata(),
-                endpoint.spec(),
-                FreePorts.allocate(),
-                endpoint.dir().resolve(logName + ".log"));
+    /** {@code compute_ctl --pgdata <pgdata> --config <spec> --http-port <port>}, as {@code xenon endpoint start}. */
+    private static ComputeCtlProcess start(Endpoint endpoint, String logName) {
+        int httpPort = FreePorts.allocate();
+        return ComputeCtlProcess.start(
+                endpoint.dir().resolve(logName + ".log"),
+                httpPort,
+                "--pgdata",
+                endpoint.pgdata().toString(),
+                "--config",
+                endpoint.spec().toString(),
+                "--http-port",
+                Integer.toString(httpPort));
     }
 
     private static Connection connect(Endpoint endpoint) throws SQLException {
@@ -153,7 +163,7 @@ class ComputeCtlIT {
     void runsThenTerminateAndKillMinus9EachLeaveTheDataForTheNextStart() throws Exception {
         Endpoint endpoint = endpoint("lifecycle", -1);
         long expected;
-        try (ComputeCtlLauncher ctl = start(endpoint, "first")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "first")) {
             JsonNode running = ctl.awaitStatus("Running", RUNNING);
             assertThat(running.get("pg_port").asInt()).isEqualTo(endpoint.pgPort());
             assertThat(running.get("tenant_id").asString())
@@ -167,7 +177,7 @@ class ComputeCtlIT {
             expected = count(endpoint);
             assertThat(expected).isEqualTo(1000L * 1_000_000 + 500_500);
 
-            ComputeCtlLauncher.Answer again =
+            ComputeCtlProcess.Answer again =
                     ctl.post("/configure", "{\"spec\": " + Files.readString(endpoint.spec()) + "}");
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.json().get("msg").asString()).contains("Running");
@@ -180,7 +190,7 @@ class ComputeCtlIT {
                     .contains("xenon_walproposer_commit_lsn{tenant_id=\""
                             + endpoint.timeline().tenant());
 
-            ComputeCtlLauncher.Answer terminated = ctl.post("/terminate", null);
+            ComputeCtlProcess.Answer terminated = ctl.post("/terminate", null);
             assertThat(terminated.status()).isEqualTo(200);
             assertThat(ctl.awaitExit(EXIT)).isZero();
         }
@@ -190,7 +200,7 @@ class ComputeCtlIT {
         assertThat(endpoint.stateFile().read())
                 .hasValueSatisfying(state -> assertThat(state.status()).isEqualTo(StateFile.Ending.Terminated));
 
-        try (ComputeCtlLauncher ctl = start(endpoint, "second")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "second")) {
             ctl.awaitStatus("Running", RUNNING);
             assertThat(endpoint.stateFile().read())
                     .as("a start forgets the last ending")
@@ -204,7 +214,7 @@ class ComputeCtlIT {
         // Its postmaster outlives a kill -9; the next start on the same pgdata (and port) must stop it first.
         assertThat(listening(endpoint.pgPort())).as("the orphaned postmaster").isTrue();
 
-        try (ComputeCtlLauncher ctl = start(endpoint, "third")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "third")) {
             ctl.awaitStatus("Running", RUNNING);
             assertThat(count(endpoint)).isEqualTo(expected);
             assertThat(ctl.log()).contains("a previous compute_ctl left running");
@@ -217,7 +227,7 @@ class ComputeCtlIT {
     void anIdleComputeSuspendsItselfAnOpenConnectionKeepsItUpAndTheNextStartHasEveryRow() throws Exception {
         Endpoint endpoint = endpoint("suspend", 3);
         long expected;
-        try (ComputeCtlLauncher ctl = start(endpoint, "first")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "first")) {
             ctl.awaitStatus("Running", RUNNING);
             insert(endpoint, 1, 700);
             expected = count(endpoint);
@@ -230,7 +240,7 @@ class ComputeCtlIT {
         });
         assertThat(listening(endpoint.pgPort())).isFalse();
 
-        try (ComputeCtlLauncher ctl = start(endpoint, "second")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "second")) {
             ctl.awaitStatus("Running", RUNNING);
             try (Connection open = connect(endpoint);
                     Statement s = open.createStatement()) {
@@ -254,7 +264,7 @@ class ComputeCtlIT {
                 .hasValueSatisfying(state -> assertThat(state.status()).isEqualTo(StateFile.Ending.Suspended));
 
         writeSpec(endpoint, -1);
-        try (ComputeCtlLauncher ctl = start(endpoint, "third")) {
+        try (ComputeCtlProcess ctl = start(endpoint, "third")) {
             ctl.awaitStatus("Running", RUNNING);
             assertThat(count(endpoint)).isEqualTo(expected);
             assertThat(ctl.post("/terminate", null).status()).isEqualTo(200);
