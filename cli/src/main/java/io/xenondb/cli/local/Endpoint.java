@@ -4,12 +4,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
+import io.xenondb.shared.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -89,9 +89,7 @@ public record Endpoint(
         Path dir = dir(repo, name);
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(FILE + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(this), StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.writeAtomically(dir.resolve(FILE), JSON.writeValueAsBytes(this));
         } catch (IOException e) {
             throw new XenonException(ErrorCode.UNAVAILABLE, "writing " + dir.resolve(FILE) + ": " + e.getMessage());
         }

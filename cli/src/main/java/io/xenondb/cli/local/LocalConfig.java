@@ -5,12 +5,12 @@ import io.xenondb.shared.error.ErrorCode;
 import io.xenondb.shared.error.XenonException;
 import io.xenondb.shared.id.TenantId;
 import io.xenondb.shared.id.TimelineId;
+import io.xenondb.shared.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -89,9 +89,7 @@ public record LocalConfig(
     public void save(Path repo) {
         try {
             Files.createDirectories(repo);
-            Path tmp = repo.resolve(FILE + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(this), StandardCharsets.UTF_8);
-            Files.move(tmp, repo.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.writeAtomically(repo.resolve(FILE), JSON.writeValueAsBytes(this));
         } catch (IOException e) {
             throw new XenonException(ErrorCode.UNAVAILABLE, "writing " + repo.resolve(FILE) + ": " + e.getMessage());
         }
